@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace ColumnCrypto.Diagnostics;
+
+/// <summary>Log messages with stable event ids. None of them carries key material or secrets.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {ActiveCount} active data keys (newest version {NewestVersion}, {UnwrappedCount} unwrapped now).")]
+    public static partial void KeyRingLoaded(ILogger logger, int activeCount, int newestVersion, int unwrappedCount);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Created data key version {Version}, wrapped by {Provider} key '{KeyId}'. Reason: {Reason}.")]
+    public static partial void DataKeyCreated(ILogger logger, int version, string provider, string keyId, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Another instance created data key version {Version} first; using it.")]
+    public static partial void RolloverLostRace(ILogger logger, int version);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "A value names unknown key version {Version}; reloading the data key table once.")]
+    public static partial void UnknownVersionRefresh(ILogger logger, int version);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Data keys could not be loaded; no key will be created until they can.")]
+    public static partial void KeyLoadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "The data key rollover check failed; it is retried in {RetryIn}.")]
+    public static partial void RolloverCheckFailed(ILogger logger, Exception exception, TimeSpan retryIn);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Reserving encryptions under key version {Version} failed; encryption continues and the reservation is retried.")]
+    public static partial void ReservationFailed(ILogger logger, Exception exception, int version);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Key version {Version} has {Reserved} encryptions reserved, at or above the bound {Bound}; rolling over.")]
+    public static partial void EncryptionBoundReached(ILogger logger, int version, long reserved, long bound);
+}

@@ -1,0 +1,384 @@
+using System.Security.Cryptography;
+using ColumnCrypto.Cryptography;
+using ColumnCrypto.Diagnostics;
+using ColumnCrypto.Errors;
+using ColumnCrypto.Wrapping;
+using Microsoft.Extensions.Logging;
+
+namespace ColumnCrypto.Keys;
+
+/// <summary>
+/// Loads, unwraps, caches and rolls over the data keys. Readers take the current <see cref="DataKeyRing"/> with one
+/// volatile read; everything that touches the key table or the wrapping key runs under one gate, off the hot path,
+/// so each key version is unwrapped once per process however many threads ask for it at once.
+/// </summary>
+internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
+{
+    private readonly IDataKeyStore _store;
+    private readonly KeyWrapperSet _wrappers;
+    private readonly RolloverPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly ColumnCryptoMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile DataKeyRing? _ring;
+    private Task _reservation = Task.CompletedTask;
+
+    public DataKeyRingProvider(IDataKeyStore store, KeyWrapperSet wrappers, RolloverPolicy policy, TimeProvider time, ColumnCryptoMetrics metrics, ILogger<DataKeyRingProvider> logger)
+    {
+        _store = store;
+        _wrappers = wrappers;
+        _policy = policy;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>The current ring, or null before the first load.</summary>
+    public DataKeyRing? Current => _ring;
+
+    /// <summary>The wrappers, for rewrap.</summary>
+    public KeyWrapperSet Wrappers => _wrappers;
+
+    public IDataKeyStore Store => _store;
+
+    // ---- hot path -------------------------------------------------------------------------------------------
+
+    /// <summary>The newest key, counting one encryption against its budget.</summary>
+    public DataKey GetEncryptionKey()
+    {
+        var key = (_ring ?? LoadSynchronously()).Newest ?? throw CryptoErrors.NoActiveKey();
+        if (key.Budget.Consume())
+        {
+            ReserveInBackground(key);
+        }
+
+        return key;
+    }
+
+    /// <summary>The key of <paramref name="version"/>; reloads the table once when the version is just above the newest known.</summary>
+    public DataKey? GetDecryptionKey(int version)
+    {
+        var ring = _ring ?? LoadSynchronously();
+        var key = ring.Find(version);
+        if (key is not null)
+        {
+            return key;
+        }
+
+        // Only a version a little above the highest known can come from a rollover we have not seen yet; anything
+        // else (a retired key, a flipped bit) fails at once instead of hitting the database for every bad value.
+        var highest = ring.HighestVersion;
+        if (version <= highest || version > highest + CiphertextFormat.RefreshWindow)
+        {
+            return null;
+        }
+
+        Log.UnknownVersionRefresh(_logger, version);
+        return RunUnderGate(current => current?.Find(version) is null, ct => LoadCoreAsync(ct)).Find(version);
+    }
+
+    private DataKeyRing LoadSynchronously() => RunUnderGate(ring => ring is null, InitializeCoreAsync);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> under the gate unless another thread did it meanwhile (<paramref name="stillNeeded"/>
+    /// false). Used only on rare paths (first use, unknown version), from synchronous EF value converters; the async
+    /// work runs on the thread pool so a synchronization context cannot deadlock it.
+    /// </summary>
+    private DataKeyRing RunUnderGate(Func<DataKeyRing?, bool> stillNeeded, Func<CancellationToken, Task> work)
+    {
+        _gate.Wait();
+        try
+        {
+            if (stillNeeded(_ring))
+            {
+                Task.Run(() => work(CancellationToken.None)).GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return _ring ?? DataKeyRing.Empty;
+    }
+
+    private void ReserveInBackground(DataKey key)
+    {
+        _reservation = Task.Run(async () =>
+        {
+            try
+            {
+                var total = await _store.ReserveEncryptionsAsync(key.Version, EncryptionBudget.BlockSize, CancellationToken.None).ConfigureAwait(false);
+                key.Budget.Reserved(EncryptionBudget.BlockSize);
+                key.Record.EncryptionCount = total;
+                if (total >= _policy.MaxEncryptionsPerKey)
+                {
+                    Log.EncryptionBoundReached(_logger, key.Version, total, _policy.MaxEncryptionsPerKey);
+                    await RollOverIfDueAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                key.Budget.ReservationFailed();
+                Log.ReservationFailed(_logger, e, key.Version);
+            }
+        });
+    }
+
+    /// <summary>The background reservation, for tests that need it settled.</summary>
+    internal Task PendingReservation => _reservation;
+
+    // ---- management -----------------------------------------------------------------------------------------
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InitializeCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
+    {
+        var ring = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
+        if (ring.NewestRecord is null)
+        {
+            await CreateKeyCoreAsync(ring, "the data key table has no active key", cancellationToken).ConfigureAwait(false);
+        }
+        else if (_policy.GetRolloverReason(ring.NewestRecord, _time.GetUtcNow()) is { } reason)
+        {
+            await CreateKeyCoreAsync(ring, reason, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<int?> RollOverIfDueAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Always decide on a fresh read: another instance may have rolled over already.
+            var ring = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
+            var reason = ring.NewestRecord is null
+                ? "the data key table has no active key"
+                : _policy.GetRolloverReason(ring.NewestRecord, _time.GetUtcNow());
+            return reason is null ? null : await CreateKeyCoreAsync(ring, reason, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<int> RollOverAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ring = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
+            return await CreateKeyCoreAsync(ring, "a rollover was requested", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<DataKeyRecord>> GetKeysAsync(CancellationToken cancellationToken)
+    {
+        if (_ring is null)
+        {
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return _ring!.Records;
+    }
+
+    public async Task<int> GetCurrentVersionAsync(CancellationToken cancellationToken)
+    {
+        if (_ring?.Newest is null)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return (_ring?.Newest ?? throw CryptoErrors.NoActiveKey()).Version;
+    }
+
+    // ---- under the gate -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reads the table and publishes a new ring. Keys already unwrapped (same version and commitment) are reused, so a
+    /// refresh unwraps only new keys. Any failure throws before anything is published: callers never create a key
+    /// on top of a failed read (fail closed).
+    /// </summary>
+    private async Task<DataKeyRing> LoadCoreAsync(CancellationToken cancellationToken)
+    {
+        _metrics.KeyRingLoads.Add(1);
+        var old = _ring;
+        IReadOnlyList<DataKeyRecord> records;
+        var keys = new List<DataKey>();
+        var unwrapped = 0;
+        try
+        {
+            records = await _store.GetAllAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var record in records.Where(r => r.Status == DataKeyStatus.Active))
+            {
+                var existing = old?.Find(record.Version);
+                if (existing is not null && existing.Record.Commitment.AsSpan().SequenceEqual(record.Commitment))
+                {
+                    existing.Record.EncryptionCount = Math.Max(existing.Record.EncryptionCount, record.EncryptionCount);
+                    keys.Add(existing);
+                    continue;
+                }
+
+                keys.Add(await UnwrapAsync(record, cancellationToken).ConfigureAwait(false));
+                unwrapped++;
+            }
+        }
+        catch (Exception e)
+        {
+            // Keys unwrapped in this attempt are not published: zero them.
+            foreach (var key in keys.Where(k => old?.Find(k.Version) != k))
+            {
+                key.Dispose();
+            }
+
+            Log.KeyLoadFailed(_logger, e);
+            throw;
+        }
+
+        var ring = new DataKeyRing(records, keys);
+        _ring = ring;
+        if (old is not null)
+        {
+            // Keys that left the ring (retired) are zeroed.
+            foreach (var dropped in old.Keys.Where(k => ring.Find(k.Version) != k))
+            {
+                dropped.Dispose();
+            }
+        }
+
+        Log.KeyRingLoaded(_logger, keys.Count, ring.Newest?.Version ?? 0, unwrapped);
+        return ring;
+    }
+
+    private async Task<DataKey> UnwrapAsync(DataKeyRecord record, CancellationToken cancellationToken)
+    {
+        var wrapper = _wrappers.FindFor(record) ?? throw CryptoErrors.NoWrapperFor(record, _wrappers.Describe());
+        byte[] material;
+        try
+        {
+            material = await wrapper.UnwrapAsync(record.WrappedKey, record.WrappingKeyId, new KeyWrapContext(record.Version), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ColumnCryptoException)
+        {
+            throw CryptoErrors.UnwrapFailed(record, e);
+        }
+
+        try
+        {
+            if (material.Length != DataKey.KeySize || !KeyCommitment.Verify(material, record))
+            {
+                throw CryptoErrors.CommitmentMismatch(record);
+            }
+
+            _metrics.KeysUnwrapped.Add(1);
+            return new DataKey(record, material);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(material);
+        }
+    }
+
+    /// <summary>
+    /// Mints, wraps, verifies and inserts the next version. The insert is conditional on the version being new, so
+    /// when instances race exactly one row is written and the others adopt it.
+    /// </summary>
+    private async Task<int> CreateKeyCoreAsync(DataKeyRing ring, string reason, CancellationToken cancellationToken)
+    {
+        var version = ring.HighestVersion + 1;
+        var now = _time.GetUtcNow();
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        var material = GC.AllocateArray<byte>(DataKey.KeySize, pinned: true);
+        try
+        {
+            RandomNumberGenerator.Fill(material);
+            var wrapper = _wrappers.Primary;
+            var context = new KeyWrapContext(version);
+            var wrapped = await wrapper.WrapAsync(material, context, cancellationToken).ConfigureAwait(false);
+
+            // Prove the wrapped form unwraps to the same key before it is stored: a key we could not unwrap later
+            // would make every value written under it unreadable.
+            var check = await wrapper.UnwrapAsync(wrapped, wrapper.KeyId, context, cancellationToken).ConfigureAwait(false);
+            var same = CryptographicOperations.FixedTimeEquals(check, material);
+            CryptographicOperations.ZeroMemory(check);
+            if (!same)
+            {
+                throw CryptoErrors.VerificationFailed(version, $"{wrapper.Provider} key '{wrapper.KeyId}'");
+            }
+
+            var record = new DataKeyRecord
+            {
+                Version = version,
+                CreatedAt = createdAt,
+                RollOverAt = createdAt + _policy.RollOverLength,
+                Status = DataKeyStatus.Active,
+                WrappingProvider = wrapper.Provider,
+                WrappingKeyId = wrapper.KeyId,
+                WrappedKey = wrapped,
+                Commitment = KeyCommitment.Compute(material, version, createdAt),
+            };
+
+            if (await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
+            {
+                _metrics.KeysCreated.Add(1);
+                Log.DataKeyCreated(_logger, version, wrapper.Provider, wrapper.KeyId, reason);
+            }
+            else
+            {
+                Log.RolloverLostRace(_logger, version);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(material);
+        }
+
+        var reloaded = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
+        return reloaded.Newest?.Version ?? throw CryptoErrors.NoActiveKey();
+    }
+
+    public void Dispose()
+    {
+        var ring = _ring;
+        _ring = null;
+        if (ring is not null)
+        {
+            foreach (var key in ring.Keys)
+            {
+                key.Dispose();
+            }
+        }
+
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using ColumnCrypto.Configuration;
+
+namespace ColumnCrypto.Wrapping;
+
+/// <summary>Reads the local 256-bit master key (base64) from the key file named in the YAML, or from the environment.</summary>
+internal static class MasterKeyLoader
+{
+    public const int KeySize = 32;
+
+    public static byte[] Load(ColumnCryptoOptions options, Func<string, string?> getEnvironmentVariable)
+    {
+        var settings = options.MasterKey;
+        string text;
+        string where;
+        if (!string.IsNullOrWhiteSpace(settings.File))
+        {
+            where = $"master key file '{settings.File}' (masterKey.file)";
+            try
+            {
+                text = File.ReadAllText(settings.File);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ColumnCryptoConfigurationException(
+                    $"Cannot read the {where}: {e.Message} Create it with 'columncrypto init', or fix masterKey.file in {options.Source ?? "the configuration"}.",
+                    options.Source, null, "masterKey.file", e);
+            }
+        }
+        else
+        {
+            where = $"environment variable {settings.EnvironmentVariable}";
+            text = getEnvironmentVariable(settings.EnvironmentVariable) ?? string.Empty;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new ColumnCryptoConfigurationException(
+                    $"No master key: the environment variable {settings.EnvironmentVariable} is not set, masterKey.file is not configured, " +
+                    "and no KMS is configured (plugins.awsKms). Set one of them: for example 'export " + settings.EnvironmentVariable +
+                    "=$(openssl rand -base64 32)' (keep that key safe: without it no data key can be unwrapped), or configure AWS KMS.",
+                    options.Source, null, "masterKey");
+            }
+        }
+
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(text.Trim());
+        }
+        catch (FormatException e)
+        {
+            throw new ColumnCryptoConfigurationException(
+                $"The {where} is not base64 text. A master key is 32 random bytes in base64, for example from 'openssl rand -base64 32'.",
+                options.Source, null, "masterKey", e);
+        }
+
+        if (key.Length != KeySize)
+        {
+            var length = key.Length;
+            Array.Clear(key);
+            throw new ColumnCryptoConfigurationException(
+                $"The {where} holds {length} bytes; a master key is {KeySize} bytes (256 bits) in base64, for example from 'openssl rand -base64 32'.",
+                options.Source, null, "masterKey");
+        }
+
+        return key;
+    }
+}
