@@ -1,0 +1,79 @@
+using System.Globalization;
+using ColumnCrypto.EntityFrameworkCore.Query;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ColumnCrypto.EntityFrameworkCore.Infrastructure;
+
+/// <summary>
+/// The immutable options of <c>UseColumnEncryption</c>. Every change makes a copy, as EF Core requires. The encryptor instance takes part in the service-provider identity, so contexts with different
+/// encryptors never share a cached model (whose converters hold the encryptor).
+/// </summary>
+internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtension
+{
+    public const string DefaultKeyTableName = "columncrypto_data_keys";
+
+    private DbContextOptionsExtensionInfo? _info;
+
+    public ColumnEncryptionOptionsExtension(ColumnEncryptor encryptor) => Encryptor = encryptor;
+
+    private ColumnEncryptionOptionsExtension(ColumnEncryptionOptionsExtension copyFrom)
+    {
+        Encryptor = copyFrom.Encryptor;
+        KeyTableName = copyFrom.KeyTableName;
+        KeyTableSchema = copyFrom.KeyTableSchema;
+        IncludeKeyTable = copyFrom.IncludeKeyTable;
+    }
+
+    public ColumnEncryptor Encryptor { get; private init; }
+
+    public string KeyTableName { get; private init; } = DefaultKeyTableName;
+
+    public string? KeyTableSchema { get; private init; }
+
+    public bool IncludeKeyTable { get; private init; } = true;
+
+    public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
+
+    public ColumnEncryptionOptionsExtension WithKeyTable(string name, string? schema) => new(this) { KeyTableName = name, KeyTableSchema = schema, IncludeKeyTable = true };
+
+    public ColumnEncryptionOptionsExtension WithoutKeyTable() => new(this) { IncludeKeyTable = false };
+
+    public void ApplyServices(IServiceCollection services)
+    {
+        new EntityFrameworkServicesBuilder(services).TryAdd<IConventionSetPlugin, ColumnEncryptionConventionSetPlugin>();
+        EncryptedColumnQueryGuardFactory.Decorate(services);
+    }
+
+    public void Validate(IDbContextOptions options)
+    {
+    }
+
+    private sealed class ExtensionInfo(ColumnEncryptionOptionsExtension extension) : DbContextOptionsExtensionInfo(extension)
+    {
+        private new ColumnEncryptionOptionsExtension Extension => (ColumnEncryptionOptionsExtension)base.Extension;
+
+        public override bool IsDatabaseProvider => false;
+
+        public override string LogFragment => "using ColumnCrypto column encryption ";
+
+        public override int GetServiceProviderHashCode() =>
+            HashCode.Combine(Extension.Encryptor, Extension.KeyTableName, Extension.KeyTableSchema, Extension.IncludeKeyTable);
+
+        public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other) =>
+            other is ExtensionInfo o
+            && ReferenceEquals(o.Extension.Encryptor, Extension.Encryptor)
+            && o.Extension.KeyTableName == Extension.KeyTableName
+            && o.Extension.KeyTableSchema == Extension.KeyTableSchema
+            && o.Extension.IncludeKeyTable == Extension.IncludeKeyTable;
+
+        public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
+        {
+            debugInfo["ColumnCrypto:Encryptor"] = Extension.Encryptor.GetHashCode().ToString(CultureInfo.InvariantCulture);
+            debugInfo["ColumnCrypto:KeyTable"] = Extension.IncludeKeyTable ? $"{Extension.KeyTableSchema}.{Extension.KeyTableName}" : "none";
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Linq.Expressions;
+using ColumnCrypto.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
+
+namespace ColumnCrypto.EntityFrameworkCore.Query;
+
+/// <summary>
+/// Refuses queries that would make the database compare encrypted values. Each value has a random nonce, so
+/// <c>WHERE email = @p</c>, <c>ORDER BY email</c>, <c>GROUP BY email</c>, <c>LIKE</c>, joins and DISTINCT on an
+/// encrypted column would run and silently return wrong results. Projecting the column, and <c>IS NULL</c> /
+/// <c>IS NOT NULL</c> tests (null stays null), remain allowed.
+/// </summary>
+internal sealed class EncryptedColumnQueryGuard(QueryTranslationPostprocessor inner, QueryTranslationPostprocessorDependencies dependencies, QueryCompilationContext context)
+    : QueryTranslationPostprocessor(dependencies, context)
+{
+    public override Expression Process(Expression query)
+    {
+        var processed = inner.Process(query);
+        new Visitor().Visit(processed);
+        return processed;
+    }
+
+    private sealed class Visitor : ExpressionVisitor
+    {
+        protected override Expression VisitExtension(Expression node)
+        {
+            switch (node)
+            {
+                case ShapedQueryExpression shaped:
+                    Visit(shaped.QueryExpression);
+                    return node;
+                case SqlUnaryExpression { OperatorType: ExpressionType.Equal or ExpressionType.NotEqual, Operand: ColumnExpression }:
+                    return node; // IS NULL / IS NOT NULL
+                case SqlUnaryExpression unary:
+                    Refuse(unary.Operand, "uses it in an expression");
+                    break;
+                case SqlBinaryExpression binary:
+                    Refuse(binary.Left, "compares or computes with it");
+                    Refuse(binary.Right, "compares or computes with it");
+                    break;
+                case LikeExpression like:
+                    Refuse(like.Match, "matches it with LIKE");
+                    break;
+                case InExpression @in:
+                    Refuse(@in.Item, "tests it with IN");
+                    break;
+                case SqlFunctionExpression function when function.Arguments is { } arguments:
+                    foreach (var argument in arguments)
+                    {
+                        Refuse(argument, $"passes it to the SQL function {function.Name}");
+                    }
+
+                    break;
+                case OrderingExpression ordering:
+                    Refuse(ordering.Expression, "orders by it");
+                    break;
+                case SelectExpression select:
+                    foreach (var grouping in select.GroupBy)
+                    {
+                        Refuse(grouping, "groups by it");
+                    }
+
+                    if (select.IsDistinct)
+                    {
+                        foreach (var projection in select.Projection)
+                        {
+                            Refuse(projection.Expression, "applies DISTINCT to it");
+                        }
+                    }
+
+                    break;
+            }
+
+            return base.VisitExtension(node);
+        }
+
+        private static void Refuse(SqlExpression expression, string what)
+        {
+            if (expression is ColumnExpression { TypeMapping.Converter: IEncryptedValueConverter converter })
+            {
+                throw new InvalidOperationException(
+                    $"This query {what}: the encrypted column {converter.Column}. Encrypted values are randomized, so the database " +
+                    "cannot compare, order, group or match them and the query would silently return wrong results. " +
+                    "Load the rows and filter or sort them in memory (after AsEnumerable()), or keep a separate searchable column " +
+                    "(for example a keyed hash) for lookups. Only projecting the column and testing it for null are allowed.");
+            }
+        }
+    }
+}

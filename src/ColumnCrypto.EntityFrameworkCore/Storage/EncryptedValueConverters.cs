@@ -1,0 +1,47 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ColumnCrypto.EntityFrameworkCore.Storage;
+
+/// <summary>Marks the converters of encrypted properties, so queries can recognise encrypted columns.</summary>
+internal interface IEncryptedValueConverter
+{
+    EncryptedColumn Column { get; }
+}
+
+/// <summary>Stores values as binary ciphertext (bytea / BLOB). Nulls never reach it: EF keeps null as null.</summary>
+internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, EncryptedColumn column)
+    : ValueConverter<T, byte[]>(ToProvider(encryptor, column), FromProvider(encryptor, column)), IEncryptedValueConverter
+{
+    public EncryptedColumn Column => column;
+
+    private static Expression<Func<T, byte[]>> ToProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
+        value => encryptor.Encrypt(column, value)!;
+
+    private static Expression<Func<byte[], T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
+        stored => encryptor.Decrypt<T>(column, stored)!;
+}
+
+/// <summary>Stores values as base64 ciphertext, for columns that must stay text.</summary>
+internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, EncryptedColumn column)
+    : ValueConverter<T, string>(ToProvider(encryptor, column), FromProvider(encryptor, column)), IEncryptedValueConverter
+{
+    public EncryptedColumn Column => column;
+
+    private static Expression<Func<T, string>> ToProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
+        value => encryptor.EncryptToBase64(column, value)!;
+
+    private static Expression<Func<string, T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
+        stored => encryptor.DecryptFromBase64<T>(column, stored)!;
+}
+
+/// <summary>Creates the converter for a property's CLR type (nullable value types use their underlying type).</summary>
+internal static class EncryptedValueConverterFactory
+{
+    public static ValueConverter Create(Type propertyType, EncryptedStorage storage, ColumnEncryptor encryptor, EncryptedColumn column)
+    {
+        var modelType = Nullable.GetUnderlyingType(propertyType) ?? propertyType;
+        var converterType = storage == EncryptedStorage.Base64Text ? typeof(EncryptedBase64Converter<>) : typeof(EncryptedBinaryConverter<>);
+        return (ValueConverter)Activator.CreateInstance(converterType.MakeGenericType(modelType), encryptor, column)!;
+    }
+}
