@@ -1,0 +1,80 @@
+using Amazon;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using ColumnCrypto.Configuration;
+
+namespace ColumnCrypto.Kms.Aws;
+
+/// <summary>
+/// Builds the KMS client from <c>plugins.awsKms</c>. Retries are the SDK's own: standard mode (exponential backoff with
+/// full jitter, capped, and a retry quota that stops retry storms) for throttling, 5xx and network errors, never for
+/// errors like AccessDenied or NotFound. Timeouts keep a dead endpoint from hanging start-up.
+/// </summary>
+internal static class AwsKmsClientFactory
+{
+    /// <summary>Retries after the first attempt, so at most 4 attempts per call.</summary>
+    public const int MaxErrorRetry = 3;
+
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    public static AmazonKeyManagementServiceConfig CreateConfig(AwsKmsOptions kms, Action<AmazonKeyManagementServiceConfig>? configure)
+    {
+        var config = new AmazonKeyManagementServiceConfig
+        {
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = MaxErrorRetry,
+            Timeout = Timeout,
+            ConnectTimeout = ConnectTimeout,
+        };
+
+        if (!string.IsNullOrWhiteSpace(kms.ServiceUrl))
+        {
+            // An endpoint override (VPC endpoint, emulator) does not name the region, so signing is told it.
+            config.ServiceURL = kms.ServiceUrl;
+            config.AuthenticationRegion = kms.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(kms.Region);
+        }
+
+        configure?.Invoke(config);
+        return config;
+    }
+
+    /// <summary>
+    /// The client: with explicit credentials when <c>extraKmsConfig.credentials</c> is set, otherwise with no
+    /// credentials given, so the SDK's default chain finds them (environment, profile, EC2 instance role, EKS web
+    /// identity or Pod Identity) and refreshes temporary ones itself.
+    /// </summary>
+    public static AmazonKeyManagementServiceClient CreateClient(AwsKmsOptions kms, AmazonKeyManagementServiceConfig config) =>
+        ExplicitCredentials(kms) is { } credentials
+            ? new AmazonKeyManagementServiceClient(credentials, config)
+            : new AmazonKeyManagementServiceClient(config);
+
+    public static bool HasExplicitCredentials(AwsKmsOptions kms) => kms.ExtraKmsConfig?.Credentials is { } c && !string.IsNullOrWhiteSpace(c.AccessKeyId);
+
+    /// <summary>The explicit credential values, so error messages can be checked for them.</summary>
+    public static IEnumerable<string?> CredentialValues(AwsKmsOptions kms)
+    {
+        var c = kms.ExtraKmsConfig?.Credentials;
+        return [c?.AccessKeyId, c?.SecretAccessKey?.Reveal(), c?.SessionToken?.Reveal()];
+    }
+
+    private static AWSCredentials? ExplicitCredentials(AwsKmsOptions kms)
+    {
+        if (!HasExplicitCredentials(kms))
+        {
+            return null;
+        }
+
+        var c = kms.ExtraKmsConfig!.Credentials!;
+        var secret = c.SecretAccessKey?.Reveal() ?? string.Empty;
+        var token = c.SessionToken?.Reveal();
+        return string.IsNullOrEmpty(token)
+            ? new BasicAWSCredentials(c.AccessKeyId, secret)
+            : new SessionAWSCredentials(c.AccessKeyId, secret, token);
+    }
+}
