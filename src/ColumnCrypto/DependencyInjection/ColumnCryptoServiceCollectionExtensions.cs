@@ -58,7 +58,7 @@ public static class ColumnCryptoServiceCollectionExtensions
             "or UseDataKeyStore(...) on the builder AddColumnCrypto returns."));
         services.TryAddSingleton(sp => new DataKeyRingProvider(
             sp.GetRequiredService<IDataKeyStore>(),
-            sp.GetRequiredService<KeyWrapperSet>(),
+            () => sp.GetRequiredService<KeyWrapperSet>(),
             sp.GetRequiredService<RolloverPolicy>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),

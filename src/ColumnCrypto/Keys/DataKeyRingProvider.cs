@@ -15,7 +15,7 @@ namespace ColumnCrypto.Keys;
 internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
 {
     private readonly IDataKeyStore _store;
-    private readonly KeyWrapperSet _wrappers;
+    private readonly Lazy<KeyWrapperSet> _wrappers;
     private readonly RolloverPolicy _policy;
     private readonly TimeProvider _time;
     private readonly ColumnCryptoMetrics _metrics;
@@ -24,10 +24,12 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
     private volatile DataKeyRing? _ring;
     private Task _reservation = Task.CompletedTask;
 
-    public DataKeyRingProvider(IDataKeyStore store, KeyWrapperSet wrappers, RolloverPolicy policy, TimeProvider time, ColumnCryptoMetrics metrics, ILogger<DataKeyRingProvider> logger)
+    // The wrappers are created on first key access, not with the provider: building an EF model (for example in
+    // 'dotnet ef migrations add') needs the encryptor but must not need the master key or KMS.
+    public DataKeyRingProvider(IDataKeyStore store, Func<KeyWrapperSet> wrappers, RolloverPolicy policy, TimeProvider time, ColumnCryptoMetrics metrics, ILogger<DataKeyRingProvider> logger)
     {
         _store = store;
-        _wrappers = wrappers;
+        _wrappers = new Lazy<KeyWrapperSet>(wrappers, LazyThreadSafetyMode.ExecutionAndPublication);
         _policy = policy;
         _time = time;
         _metrics = metrics;
@@ -38,7 +40,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
     public DataKeyRing? Current => _ring;
 
     /// <summary>The wrappers, for rewrap.</summary>
-    public KeyWrapperSet Wrappers => _wrappers;
+    public KeyWrapperSet Wrappers => _wrappers.Value;
 
     public IDataKeyStore Store => _store;
 
@@ -282,7 +284,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
 
     private async Task<DataKey> UnwrapAsync(DataKeyRecord record, CancellationToken cancellationToken)
     {
-        var wrapper = _wrappers.FindFor(record) ?? throw CryptoErrors.NoWrapperFor(record, _wrappers.Describe());
+        var wrapper = Wrappers.FindFor(record) ?? throw CryptoErrors.NoWrapperFor(record, Wrappers.Describe());
         byte[] material;
         try
         {
@@ -322,7 +324,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
         try
         {
             RandomNumberGenerator.Fill(material);
-            var wrapper = _wrappers.Primary;
+            var wrapper = Wrappers.Primary;
             var context = new KeyWrapContext(version);
             var wrapped = await wrapper.WrapAsync(material, context, cancellationToken).ConfigureAwait(false);
 
