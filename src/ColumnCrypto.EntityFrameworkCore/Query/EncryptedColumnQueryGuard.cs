@@ -32,40 +32,43 @@ internal sealed class EncryptedColumnQueryGuard(QueryTranslationPostprocessor in
                     return node;
                 case SqlUnaryExpression { OperatorType: ExpressionType.Equal or ExpressionType.NotEqual, Operand: ColumnExpression }:
                     return node; // IS NULL / IS NOT NULL
+                case SqlBinaryExpression { OperatorType: ExpressionType.Equal or ExpressionType.NotEqual } nullTest
+                    when nullTest.Left is SqlConstantExpression { Value: null } || nullTest.Right is SqlConstantExpression { Value: null }:
+                    return node; // '== null' before EF rewrites it to IS NULL
                 case SqlUnaryExpression unary:
-                    Refuse(unary.Operand, "uses it in an expression");
+                    Refuse(unary.Operand, "uses");
                     break;
                 case SqlBinaryExpression binary:
-                    Refuse(binary.Left, "compares or computes with it");
-                    Refuse(binary.Right, "compares or computes with it");
+                    Refuse(binary.Left, "compares or computes with");
+                    Refuse(binary.Right, "compares or computes with");
                     break;
                 case LikeExpression like:
-                    Refuse(like.Match, "matches it with LIKE");
+                    Refuse(like.Match, "matches with LIKE");
                     break;
                 case InExpression @in:
-                    Refuse(@in.Item, "tests it with IN");
+                    Refuse(@in.Item, "tests with IN");
                     break;
                 case SqlFunctionExpression function when function.Arguments is { } arguments:
                     foreach (var argument in arguments)
                     {
-                        Refuse(argument, $"passes it to the SQL function {function.Name}");
+                        Refuse(argument, $"passes to the SQL function {function.Name}");
                     }
 
                     break;
                 case OrderingExpression ordering:
-                    Refuse(ordering.Expression, "orders by it");
+                    Refuse(ordering.Expression, "orders by");
                     break;
                 case SelectExpression select:
                     foreach (var grouping in select.GroupBy)
                     {
-                        Refuse(grouping, "groups by it");
+                        Refuse(grouping, "groups by");
                     }
 
                     if (select.IsDistinct)
                     {
                         foreach (var projection in select.Projection)
                         {
-                            Refuse(projection.Expression, "applies DISTINCT to it");
+                            Refuse(projection.Expression, "applies DISTINCT to");
                         }
                     }
 
@@ -80,7 +83,7 @@ internal sealed class EncryptedColumnQueryGuard(QueryTranslationPostprocessor in
             if (expression is ColumnExpression { TypeMapping.Converter: IEncryptedValueConverter converter })
             {
                 throw new InvalidOperationException(
-                    $"This query {what}: the encrypted column {converter.Column}. Encrypted values are randomized, so the database " +
+                    $"This query {what} the encrypted column {converter.Column}. Encrypted values are randomized, so the database " +
                     "cannot compare, order, group or match them and the query would silently return wrong results. " +
                     "Load the rows and filter or sort them in memory (after AsEnumerable()), or keep a separate searchable column " +
                     "(for example a keyed hash) for lookups. Only projecting the column and testing it for null are allowed.");
