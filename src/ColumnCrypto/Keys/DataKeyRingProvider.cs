@@ -49,7 +49,10 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
     /// <summary>The newest key, counting one encryption against its budget.</summary>
     public DataKey GetEncryptionKey()
     {
-        var key = (_ring ?? LoadSynchronously()).Newest ?? throw CryptoErrors.NoActiveKey();
+        // A ring without a key means initialization failed after the table was read (for example no master key to
+        // wrap version 1): retry it, so the caller gets that failure's own error rather than "no active key".
+        var ring = _ring is { Newest: not null } current ? current : RunUnderGate(r => r?.Newest is null, InitializeCoreAsync);
+        var key = ring.Newest ?? throw CryptoErrors.NoActiveKey();
         if (key.Budget.Consume())
         {
             ReserveInBackground(key);
