@@ -1,0 +1,81 @@
+using System.CommandLine;
+using ColumnCrypto.Cli.Failures;
+using ColumnCrypto.Cli.Hosting;
+using ColumnCrypto.Cli.Output;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ColumnCrypto.Cli.Commands;
+
+/// <summary>
+/// <c>status</c>: the data keys (version, created, age, rollover time, status, wrapping provider and key id), whether
+/// they unwrap with the configured master key or KMS, and per encrypted column how many rows use each key version.
+/// The key rows are shown even when they cannot be unwrapped, so a wrong master key is easy to diagnose.
+/// </summary>
+internal sealed class StatusCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var command = new Command("status",
+            "Show the data keys (version, created, age, rolls over at, status, wrapping provider and key id) and, per encrypted column, rows per key version.");
+        command.SetAction((parseResult, cancellationToken) => runner.RunAsync(parseResult, ExecuteAsync, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
+    {
+        session.Database.EnsureExists();
+        var now = session.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var keys = DataKeyView.From(await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false), now);
+
+        // Unwrapping every active key proves the configured master key or KMS key can read them.
+        Exception? keyProblem = null;
+        try
+        {
+            session.RequireMasterKey();
+            await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ColumnCryptoException or CliException)
+        {
+            keyProblem = e;
+        }
+
+        var coverage = keyProblem is null ? await ColumnCoverageReport.TryLoadAsync(session, cancellationToken).ConfigureAwait(false) : null;
+
+        var output = session.Output;
+        output.Text($"Database: {session.Database.DisplayName}");
+        output.Text($"Wrapping: {session.Configuration.WrappingDescription}");
+        if (keys.Count == 0)
+        {
+            output.Text("No data keys yet. Run 'columncrypto init'.");
+        }
+        else
+        {
+            output.Render(DataKeyView.Table(keys));
+        }
+
+        output.Text(keyProblem is null
+            ? $"All {keys.Count(k => k.Status == "active")} active data key(s) unwrap with the configured key."
+            : "The data keys cannot be unwrapped with the configured key (see the error below).");
+        coverage?.Render(output);
+
+        output.Document(new
+        {
+            ok = keyProblem is null,
+            database = session.Database.DisplayName,
+            wrapping = session.Configuration.WrappingDescription,
+            keysUnwrap = keyProblem is null,
+            keyError = keyProblem is null ? null : FailureReport.OneLine(FailureReport.Describe(keyProblem).Message),
+            currentVersion = keys.FirstOrDefault(k => k.Current)?.Version,
+            keys,
+            columns = coverage?.Columns,
+            columnsAvailable = coverage?.Available,
+        });
+
+        if (keyProblem is not null)
+        {
+            throw keyProblem;
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using ColumnCrypto.Cli.Database;
+
+namespace ColumnCrypto.Cli;
+
+/// <summary>The options every command takes (declared once on the root command, recursive).</summary>
+internal sealed class CommonOptions
+{
+    public const string ConnectionEnvironmentVariable = "COLUMNCRYPTO_CONNECTION";
+
+    public Option<string?> Config { get; } = new("--config", "-c")
+    {
+        Description = "The ColumnCrypto YAML configuration (schedule, plugins.awsKms, masterKey). Without it: the defaults, " +
+            "with the master key from COLUMNCRYPTO_MASTER_KEY or .columncrypto/master.key.",
+        Recursive = true,
+    };
+
+    public Option<string?> Connection { get; } = new("--connection")
+    {
+        Description = $"The database connection string (PostgreSQL \"Host=...\" or SQLite \"Data Source=...\"). Default: ${ConnectionEnvironmentVariable}.",
+        Recursive = true,
+    };
+
+    public Option<DatabaseProvider?> Provider { get; } = new("--provider")
+    {
+        Description = "postgres or sqlite, when the connection string does not show it.",
+        Recursive = true,
+    };
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Machine-readable output: one JSON document on standard output.",
+        Recursive = true,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Log what ColumnCrypto does to standard error, and print stack traces of errors.",
+        Recursive = true,
+    };
+
+    public void AddTo(Command root)
+    {
+        root.Options.Add(Config);
+        root.Options.Add(Connection);
+        root.Options.Add(Provider);
+        root.Options.Add(Json);
+        root.Options.Add(Verbose);
+    }
+}

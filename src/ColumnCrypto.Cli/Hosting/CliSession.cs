@@ -1,0 +1,97 @@
+using ColumnCrypto.Cli.Database;
+using ColumnCrypto.Cli.Output;
+using ColumnCrypto.DependencyInjection;
+using ColumnCrypto.Keys;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ColumnCrypto.Cli.Hosting;
+
+/// <summary>
+/// One command's run: its parsed common options, output, configuration and database, and the ColumnCrypto services
+/// wired as an application would (AddColumnCrypto, AddAwsKms, the key table through a DbContext), built on first use.
+/// </summary>
+internal sealed class CliSession : IAsyncDisposable
+{
+    private readonly Func<CliConfiguration> _loadConfiguration;
+    private readonly Func<DatabaseTarget> _resolveDatabase;
+    private CliConfiguration? _configuration;
+    private DatabaseTarget? _database;
+    private ServiceProvider? _services;
+
+    public CliSession(CliEnvironment environment, CliOutput output, bool verbose, Func<CliConfiguration> loadConfiguration, Func<DatabaseTarget> resolveDatabase)
+    {
+        Environment = environment;
+        Output = output;
+        Verbose = verbose;
+        _loadConfiguration = loadConfiguration;
+        _resolveDatabase = resolveDatabase;
+    }
+
+    public CliEnvironment Environment { get; }
+
+    public CliOutput Output { get; }
+
+    public bool Verbose { get; }
+
+    public CliConfiguration Configuration => _configuration ??= _loadConfiguration();
+
+    public DatabaseTarget Database => _database ??= _resolveDatabase();
+
+    public IServiceProvider Services => _services ??= BuildServices();
+
+    public IDataKeyManager Keys => Services.GetRequiredService<IDataKeyManager>();
+
+    public IDataKeyStore KeyStore => Services.GetRequiredService<IDataKeyStore>();
+
+    public ColumnCryptoTablesContext NewContext() =>
+        Services.GetRequiredService<IDbContextFactory<ColumnCryptoTablesContext>>().CreateDbContext();
+
+    /// <summary>Fails unless the master key (when one is used) exists: commands other than init never create it.</summary>
+    public void RequireMasterKey()
+    {
+        if (Configuration.MasterKey is { Exists: false } missing)
+        {
+            throw missing.Missing(Configuration.Options);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ServiceProvider BuildServices()
+    {
+        var configuration = Configuration;
+        var database = Database;
+        var services = new ServiceCollection();
+        services.AddLogging(logging =>
+        {
+            logging.ClearProviders();
+            if (Verbose)
+            {
+                logging.SetMinimumLevel(LogLevel.Information);
+                logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+                logging.AddProvider(new StandardErrorLoggerProvider(Environment.Error));
+            }
+        });
+        var loaded = configuration.Options;
+        services.AddColumnCrypto(options =>
+            {
+                options.Schedule = loaded.Schedule;
+                options.Plugins = loaded.Plugins;
+                options.MasterKey = loaded.MasterKey;
+                options.Source = loaded.Source;
+            })
+            .UseDbContextKeyStore<ColumnCryptoTablesContext>()
+            .AddAwsKms()
+            .WithoutHostedService();
+        services.AddDbContextFactory<ColumnCryptoTablesContext>((sp, options) => database.Configure(options).UseColumnEncryption(sp));
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+}

@@ -1,0 +1,3 @@
+using ColumnCrypto.Cli;
+
+return await ColumnCryptoCli.RunAsync(args, CliEnvironment.FromProcess()).ConfigureAwait(false);
