@@ -18,6 +18,7 @@ internal sealed class LocalMasterKeyWrapper : IKeyWrapper, IDisposable
     private static readonly byte[] AadLabel = Encoding.ASCII.GetBytes("ColumnCrypto.WrappedDataKey.v1");
 
     private readonly byte[] _masterKey;
+    private volatile bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="masterKey"/> (it is zeroed on dispose).</summary>
     public LocalMasterKeyWrapper(byte[] masterKey)
@@ -42,6 +43,8 @@ internal sealed class LocalMasterKeyWrapper : IKeyWrapper, IDisposable
 
     public Task<byte[]> WrapAsync(ReadOnlyMemory<byte> dataKey, KeyWrapContext context, CancellationToken cancellationToken)
     {
+        // After Dispose the key is zeros: wrapping with it (and verifying with it) would store a key nobody can unwrap.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var wrapped = new byte[NonceSize + dataKey.Length + TagSize];
         var span = wrapped.AsSpan();
         RandomNumberGenerator.Fill(span[..NonceSize]);
@@ -52,6 +55,7 @@ internal sealed class LocalMasterKeyWrapper : IKeyWrapper, IDisposable
 
     public Task<byte[]> UnwrapAsync(ReadOnlyMemory<byte> wrappedKey, string keyId, KeyWrapContext context, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!CanUnwrap(ProviderName, keyId))
         {
             throw new CryptographicException($"it was wrapped by master key '{keyId}', but the configured master key is '{KeyId}'.");
@@ -87,7 +91,11 @@ internal sealed class LocalMasterKeyWrapper : IKeyWrapper, IDisposable
         return aad;
     }
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(_masterKey);
+    public void Dispose()
+    {
+        _disposed = true;
+        CryptographicOperations.ZeroMemory(_masterKey);
+    }
 
     public override string ToString() => $"LocalMasterKeyWrapper({KeyId})";
 }
