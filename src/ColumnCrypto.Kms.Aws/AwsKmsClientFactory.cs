@@ -12,8 +12,15 @@ namespace ColumnCrypto.Kms.Aws;
 /// </summary>
 internal static class AwsKmsClientFactory
 {
-    /// <summary>Retries after the first attempt, so at most 4 attempts per call.</summary>
+    /// <summary>Retries after the first attempt for retryable errors (throttling, 5xx, timeouts, refused connections).</summary>
     public const int MaxErrorRetry = 3;
+
+    /// <summary>
+    /// Immediate retries of a connection reset or broken pipe, which the SDK does not count against
+    /// <see cref="MaxErrorRetry"/> (they usually mean a pooled connection went stale). The SDK's default, 10, would let
+    /// a resetting endpoint take 14 attempts per call; 3 keeps the worst case at 7.
+    /// </summary>
+    public const int MaxStaleConnectionRetries = 3;
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -25,6 +32,7 @@ internal static class AwsKmsClientFactory
         {
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = MaxErrorRetry,
+            MaxStaleConnectionRetries = MaxStaleConnectionRetries,
             Timeout = Timeout,
             ConnectTimeout = ConnectTimeout,
         };

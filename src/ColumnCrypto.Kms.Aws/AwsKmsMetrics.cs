@@ -27,6 +27,8 @@ internal sealed class AwsKmsMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>(DurationInstrument, unit: "ms", description: "AWS KMS call latency, including SDK retries.");
     }
 
+    public Meter Meter => _meter;
+
     public void Record(string operation, string outcome, TimeSpan elapsed)
     {
         var tags = new TagList { { "operation", operation }, { "outcome", outcome } };

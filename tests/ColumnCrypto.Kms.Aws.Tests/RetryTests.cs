@@ -1,0 +1,76 @@
+using ColumnCrypto.Kms.Aws.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace ColumnCrypto.Kms.Aws.Tests;
+
+/// <summary>
+/// Transient failures are retried by the AWS SDK (standard retry mode: capped, jittered exponential backoff), a bounded
+/// number of times; failures that cannot heal are not retried. Attempts are counted on the wire, in front of the emulator.
+/// </summary>
+[Collection(UsesKmsEmulator.Name)]
+public sealed class RetryTests(KmsEmulator kms)
+{
+    [Fact]
+    public async Task Throttling_is_retried_by_the_SDK_and_the_call_then_succeeds()
+    {
+        var key = await kms.CreateKeyAsync();
+        using var proxy = new KmsFaultProxy(kms.Url);
+        using var host = KmsTestHost.ForKms(proxy.Url, key.KeyId);
+        using var calls = new MetricCollector<long>(host.Metrics.Meter, AwsKmsMetrics.CallsInstrument);
+        proxy.FailNext(2, KmsFaultProxy.Fault.Throttle);
+
+        await host.Keys.InitializeAsync(CancellationToken.None);
+
+        // Creating version 1 is Encrypt, Decrypt (verify), Decrypt (load); the Encrypt took three attempts.
+        Assert.Equal(3 + 2, proxy.Attempts);
+        Assert.Equal(1, host.Kms.Count("Encrypt"));
+        Assert.All(calls.GetMeasurementSnapshot(), m => Assert.Equal("success", m.Tags["outcome"]));
+        Assert.Single(await host.Store.GetAllAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Dropped_connections_are_retried_a_bounded_number_of_times_then_fail_clearly()
+    {
+        var key = await kms.CreateKeyAsync();
+        using var proxy = new KmsFaultProxy(kms.Url);
+        using var host = KmsTestHost.ForKms(proxy.Url, key.KeyId);
+        proxy.FailNext(int.MaxValue, KmsFaultProxy.Fault.Reset);
+
+        var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+
+        // The SDK retries a reset at once as a stale pooled connection, a few times, besides its backed-off retries.
+        Assert.Equal(1 + AwsKmsClientFactory.MaxErrorRetry + AwsKmsClientFactory.MaxStaleConnectionRetries, proxy.Attempts);
+        Assert.Contains($"could not be reached at {proxy.Url} after the SDK's retries", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await host.Store.GetAllAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Persistent_throttling_gives_up_after_the_bounded_retries()
+    {
+        var key = await kms.CreateKeyAsync();
+        using var proxy = new KmsFaultProxy(kms.Url);
+        using var host = KmsTestHost.ForKms(proxy.Url, key.KeyId);
+        proxy.FailNext(int.MaxValue, KmsFaultProxy.Fault.Throttle);
+
+        var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+
+        Assert.Equal(1 + AwsKmsClientFactory.MaxErrorRetry, proxy.Attempts);
+        Assert.Contains("ThrottlingException", error.Message, StringComparison.Ordinal);
+        Assert.Contains("kept failing after the SDK's retries", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rejected_ciphertext_is_not_retried()
+    {
+        var key = await kms.CreateKeyAsync();
+        using var proxy = new KmsFaultProxy(kms.Url);
+        using var host = KmsTestHost.ForKms(proxy.Url, key.KeyId);
+        var wrapped = await host.KmsWrapper.WrapAsync(new byte[32], new Wrapping.KeyWrapContext(1), CancellationToken.None);
+        var before = proxy.Attempts;
+
+        await Assert.ThrowsAsync<ColumnCryptoKeyException>(
+            () => host.KmsWrapper.UnwrapAsync(wrapped, key.KeyId, new Wrapping.KeyWrapContext(2), CancellationToken.None));
+
+        Assert.Equal(1, proxy.Attempts - before);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using ColumnCrypto.Configuration;
+using ColumnCrypto.Kms.Aws.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace ColumnCrypto.Kms.Aws.Tests;
+
+/// <summary>Explicit credentials work, are warned about once, and never show up in logs, exceptions or serialized options.</summary>
+[Collection(UsesKmsEmulator.Name)]
+public sealed class SecretHygieneTests(KmsEmulator kms)
+{
+    private const string CanaryAccessKeyId = "CANARY-AKID-7Q2M";
+    private const string CanarySecretAccessKey = "CANARY-SECRET-w9Zp4";
+    private const string CanarySessionToken = "CANARY-TOKEN-x3Vb8";
+    private static readonly string[] Canaries = [CanaryAccessKeyId, CanarySecretAccessKey, CanarySessionToken];
+    private static readonly EncryptedColumn Email = new("customers", "email");
+
+    [Fact]
+    public async Task Canary_credentials_never_appear_in_logs_exception_text_or_serialized_options()
+    {
+        var key = await kms.CreateKeyAsync();
+        var seen = new List<string>();
+
+        // Everything going right: start-up, values, rollover, a fresh process.
+        using (var host = HostWithCanaries(kms.Url, key.KeyId))
+        {
+            await host.Keys.InitializeAsync(CancellationToken.None);
+            var stored = host.Encryptor.Encrypt(Email, "canary test");
+            await host.Keys.RollOverAsync(CancellationToken.None);
+            Assert.Equal("canary test", host.Encryptor.Decrypt<string>(Email, stored));
+            seen.Add(host.KmsWrapper.ToString());
+            seen.AddRange(LogText(host));
+        }
+
+        // Everything going wrong: unknown key, KMS unreachable, tampered key row.
+        foreach (var (url, keyId) in new[] { (kms.Url, Guid.NewGuid().ToString()), ($"http://127.0.0.1:{MotoServer.FreePort()}", key.KeyId) })
+        {
+            using var failing = HostWithCanaries(url, keyId);
+            seen.Add((await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => failing.Keys.InitializeAsync(CancellationToken.None))).ToString());
+            seen.AddRange(LogText(failing));
+        }
+
+        var options = CanaryOptions(kms.Url, key.KeyId);
+        seen.Add(JsonSerializer.Serialize(options));
+        seen.Add(options.Kms!.ExtraKmsConfig!.Credentials!.ToString());
+
+        Assert.NotEmpty(seen);
+        foreach (var text in seen)
+        {
+            foreach (var canary in Canaries.Skip(1))
+            {
+                Assert.DoesNotContain(canary, text, StringComparison.Ordinal);
+            }
+        }
+
+        // The access key id is not a secret by AWS's definition, but it is still kept out of logs and errors.
+        Assert.DoesNotContain(seen.Take(seen.Count - 2), text => text.Contains(CanaryAccessKeyId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Explicit_credentials_log_one_not_recommended_warning_and_the_default_chain_none()
+    {
+        var key = await kms.CreateKeyAsync();
+        using var withCredentials = HostWithCanaries(kms.Url, key.KeyId);
+        using var withRole = KmsTestHost.ForKms(kms.Url, key.KeyId);
+
+        await withCredentials.Keys.InitializeAsync(CancellationToken.None);
+        await withCredentials.Keys.RollOverAsync(CancellationToken.None);
+        await withRole.Keys.InitializeAsync(CancellationToken.None);
+
+        var warning = Assert.Single(withCredentials.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("not recommended", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("IAM role", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(withRole.Logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+    }
+
+    private static ColumnCryptoOptions CanaryOptions(string url, string keyId) => new()
+    {
+        Plugins = new PluginsOptions
+        {
+            AwsKms = new AwsKmsOptions
+            {
+                Plugin = "awsKms",
+                IsKms = true,
+                KeyId = keyId,
+                Region = KmsEmulator.Region,
+                ServiceUrl = url,
+                ExtraKmsConfig = new ExtraKmsConfigOptions
+                {
+                    Credentials = new AwsCredentialsOptions
+                    {
+                        AccessKeyId = CanaryAccessKeyId,
+                        SecretAccessKey = new SecretValue(CanarySecretAccessKey),
+                        SessionToken = new SecretValue(CanarySessionToken),
+                    },
+                },
+            },
+        },
+    };
+
+    private static KmsTestHost HostWithCanaries(string url, string keyId) => KmsTestHost.Create(o =>
+    {
+        o.Plugins = CanaryOptions(url, keyId).Plugins;
+        o.MasterKey.EnvironmentVariable = KmsTestHost.UnsetMasterKeyVariable;
+    });
+
+    private static IEnumerable<string> LogText(KmsTestHost host) =>
+        host.Logs.GetSnapshot().Select(r =>
+            $"{r.Message} {r.Exception} {string.Join(", ", r.StructuredState?.Select(kv => $"{kv.Key}={kv.Value}") ?? [])}");
+}
