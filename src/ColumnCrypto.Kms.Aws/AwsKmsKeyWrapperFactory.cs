@@ -42,6 +42,15 @@ internal sealed class AwsKmsKeyWrapperFactory : IKeyWrapperFactory, IDisposable
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger(AwsKmsLog.Category) ?? NullLogger.Instance;
         var metrics = services.GetService<AwsKmsMetrics>() ?? new AwsKmsMetrics();
         var location = new AwsKmsKeyLocation(keyId, region, string.IsNullOrWhiteSpace(kms.ServiceUrl) ? null : kms.ServiceUrl);
+        if (!location.IsReachable(keyId))
+        {
+            // Said now rather than as a NotFound from KMS on first use: an ARN names its region, and keys never cross regions.
+            throw new ColumnCryptoConfigurationException(
+                $"plugins.awsKms.keyId '{keyId}' is an ARN of another region than plugins.awsKms.region '{region}' in {options.Source ?? "the options"}. " +
+                "A KMS key lives in one region: set region to the ARN's region, or use the ARN of a key in this region.",
+                options.Source, null, "plugins.awsKms.region");
+        }
+
         var explicitCredentials = AwsKmsClientFactory.HasExplicitCredentials(kms);
         if (explicitCredentials)
         {

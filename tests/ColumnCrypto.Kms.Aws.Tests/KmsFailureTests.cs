@@ -43,6 +43,18 @@ public sealed class KmsFailureTests(KmsEmulator kms)
     }
 
     [Fact]
+    public async Task A_key_ARN_of_another_region_fails_at_start_up_before_any_KMS_call()
+    {
+        var key = await kms.CreateKeyAsync("us-east-1");
+        using var host = KmsTestHost.ForKms(kms.Url, key.Arn, region: "eu-west-1");
+
+        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => host.Wrappers);
+
+        Assert.Equal("plugins.awsKms.region", error.Setting);
+        Assert.Contains($"'{key.Arn}' is an ARN of another region than plugins.awsKms.region 'eu-west-1'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_disabled_key_fails_clearly_while_processes_holding_their_keys_go_on()
     {
         // moto 5 records DisableKey but does not enforce it; this emulator adds AWS's rule (see the launcher).

@@ -25,14 +25,16 @@ public sealed class SingleFlightTests(KmsEmulator kms)
         using var reader = KmsTestHost.ForKms(kms.Url, key.KeyId, writer.Store);
         var counter = reader.Kms;
         using var calls = new MetricCollector<long>(reader.Metrics.Meter, AwsKmsMetrics.CallsInstrument);
-        using var start = new ManualResetEventSlim();
-        var reads = Enumerable.Range(0, 200).Select(i => Task.Run(() =>
+        // 200 dedicated threads released together by a barrier (thread-pool tasks would trickle in as the pool grows).
+        var plaintexts = new string?[200];
+        using var start = new Barrier(200);
+        var threads = Enumerable.Range(0, 200).Select(i => new Thread(() =>
         {
-            start.Wait();
-            return reader.Encryptor.Decrypt<string>(Email, values[i % 3]);
-        })).ToArray();
-        start.Set();
-        var plaintexts = await Task.WhenAll(reads);
+            start.SignalAndWait();
+            plaintexts[i] = reader.Encryptor.Decrypt<string>(Email, values[i % 3]);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
 
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"v{(i % 3) + 1}"), plaintexts);
         Assert.Equal(3, counter.Count("Decrypt"));
