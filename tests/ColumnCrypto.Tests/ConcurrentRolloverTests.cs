@@ -100,6 +100,57 @@ public sealed class ConcurrentRolloverTests
         }
     }
 
+    [Fact]
+    public async Task Concurrent_first_use_in_one_instance_creates_one_key_and_unwraps_nothing_twice()
+    {
+        var store = new InMemoryDataKeyStore();
+        using var masterKey = MasterKeyFile.Random();
+        using var instance = CryptoInstance.Create(store, masterKey);
+        using var unwraps = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(instance.Metrics.Meter, "columncrypto.keys.unwrapped");
+
+        var values = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        Parallel.For(0, 32, i => values.Add(instance.Encryptor.Encrypt(Email, i)!));
+
+        Assert.Single(await store.GetAllAsync(CancellationToken.None));
+        Assert.Equal(1, instance.Store.Adds);
+        Assert.Equal(1, unwraps.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(values, v => Assert.Equal(1, ColumnEncryptor.GetKeyVersion(v)));
+    }
+
+    [Fact]
+    public async Task Values_encrypted_on_many_threads_during_rollovers_all_decrypt()
+    {
+        var (instance, _, masterKey) = await CryptoInstance.CreateInitializedAsync();
+        using (instance)
+        using (masterKey)
+        {
+            using var stop = new CancellationTokenSource();
+            var written = new System.Collections.Concurrent.ConcurrentBag<(string Plain, byte[] Stored)>();
+            var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    var plain = $"{w}/{i}";
+                    var stored = instance.Encryptor.Encrypt(Email, plain)!;
+                    Assert.Equal(plain, instance.Encryptor.Decrypt<string>(Email, stored));
+                    written.Add((plain, stored));
+                }
+            })).ToList();
+
+            for (var round = 0; round < 10; round++)
+            {
+                await instance.Keys.RollOverAsync(CancellationToken.None);
+                await Task.Delay(5);
+            }
+
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+
+            Assert.True(written.Select(w => ColumnEncryptor.GetKeyVersion(w.Stored)).Distinct().Count() > 1, "no value was written under a later key");
+            Assert.All(written, w => Assert.Equal(w.Plain, instance.Encryptor.Decrypt<string>(Email, w.Stored)));
+        }
+    }
+
     private static List<int?> RaceRollOverIfDue(List<CryptoInstance> instances) =>
         RunTogether(instances, i => i.Keys.RollOverIfDueAsync(CancellationToken.None).GetAwaiter().GetResult());
 

@@ -206,6 +206,61 @@ public sealed class TamperingTests(InitializedInstanceFixture fixture) : IClassF
     }
 
     [Fact]
+    public void Reading_a_value_as_an_incompatible_type_fails_with_decryption_error_not_another_exception()
+    {
+        byte[][] payloads =
+        [
+            [], [0], [2], [0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80],
+            new byte[4], Enumerable.Repeat((byte)0xFF, 4).ToArray(),
+            new byte[8], Enumerable.Repeat((byte)0xFF, 8).ToArray(), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F],
+            new byte[10], Enumerable.Repeat((byte)0xFF, 10).ToArray(), [0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0x7F],
+            new byte[16], Enumerable.Repeat((byte)0xFF, 16).ToArray(), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0],
+            new byte[100],
+        ];
+        foreach (var payload in payloads)
+        {
+            var stored = _encryptor.Encrypt(Email, payload)!;
+            AssertDecodesOrFails<string>(stored);
+            AssertDecodesOrFails<bool>(stored);
+            AssertDecodesOrFails<short>(stored);
+            AssertDecodesOrFails<int>(stored);
+            AssertDecodesOrFails<long>(stored);
+            AssertDecodesOrFails<float>(stored);
+            AssertDecodesOrFails<double>(stored);
+            AssertDecodesOrFails<decimal>(stored);
+            AssertDecodesOrFails<Guid>(stored);
+            AssertDecodesOrFails<DateTime>(stored);
+            AssertDecodesOrFails<DateTimeOffset>(stored);
+            AssertDecodesOrFails<DateOnly>(stored);
+            AssertDecodesOrFails<TimeOnly>(stored);
+            AssertDecodesOrFails<TimeSpan>(stored);
+            AssertDecodesOrFails<Int32Backed>(stored);
+            AssertDecodesOrFails<int?>(stored);
+        }
+
+        var error = Assert.Throws<ColumnDecryptionException>(() => _encryptor.Decrypt<long>(Email, _encryptor.Encrypt(Email, 42)));
+        Assert.Contains("Int64", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.KeyVersion);
+    }
+
+    private void AssertDecodesOrFails<T>(byte[] stored)
+    {
+        try
+        {
+            _encryptor.Decrypt<T>(Email, stored);
+        }
+        catch (ColumnDecryptionException)
+        {
+        }
+#pragma warning disable CA1031 // the point is to see every exception type
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Assert.Fail($"reading {stored.Length - 35} plaintext bytes as {typeof(T).Name} threw {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    [Fact]
     public void Decryption_error_message_never_contains_the_plaintext()
     {
         const string plaintext = "very-secret-plaintext-value";
