@@ -1,0 +1,257 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using ColumnCrypto.Configuration;
+using ColumnCrypto.DependencyInjection;
+using ColumnCrypto.Keys;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ColumnCrypto.Sample;
+
+/// <summary>
+/// The sample application: a host with ColumnCrypto (data keys in the app's own database, rolled over on schedule by
+/// the hosted service), a DbContext whose [Encrypted] properties are encrypted transparently, and EF migrations that
+/// create the customers table and ColumnCrypto's key table. Each run writes a few customers and shows what is stored.
+/// </summary>
+internal static class SampleApp
+{
+    private const string DataFolder = ".columncrypto";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, string workingDirectory)
+    {
+        var arguments = SampleArguments.Parse(args);
+        if (arguments.Help || arguments.Error is not null)
+        {
+            if (arguments.Error is not null)
+            {
+                output.WriteLine(arguments.Error);
+            }
+
+            output.WriteLine(SampleArguments.Usage);
+            return arguments.Error is null ? 0 : 2;
+        }
+
+        try
+        {
+            var dataFolder = Path.Combine(workingDirectory, DataFolder);
+            var connection = arguments.Connection ?? $"Data Source={Path.Combine(dataFolder, "sample.db")}";
+            var postgres = IsPostgres(connection);
+            if (!postgres)
+            {
+                connection = PrepareSqlite(connection, workingDirectory, arguments.Reset, output);
+            }
+
+            var options = LoadOptions(arguments.Config, workingDirectory, dataFolder, output);
+            return postgres
+                ? await RunAsync<PostgresSampleDbContext>(o => o.UseNpgsql(connection), "PostgreSQL", options, arguments, output)
+                : await RunAsync<SqliteSampleDbContext>(o => o.UseSqlite(connection), "SQLite", options, arguments, output);
+        }
+        catch (ColumnCryptoException e)
+        {
+            output.WriteLine($"ColumnCrypto error: {e.Message}");
+            return 1;
+        }
+        catch (DbException e)
+        {
+            output.WriteLine($"Database error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunAsync<TContext>(
+        Func<DbContextOptionsBuilder, DbContextOptionsBuilder> useDatabase, string databaseName, ColumnCryptoOptions loaded, SampleArguments arguments, TextWriter output)
+        where TContext : SampleDbContext
+    {
+        // 1. Wire the application as any ColumnCrypto app would.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddColumnCrypto(options =>
+            {
+                options.Schedule = loaded.Schedule;
+                options.Plugins = loaded.Plugins;
+                options.MasterKey = loaded.MasterKey;
+                options.Source = loaded.Source;
+            })
+            .UseDbContextKeyStore<TContext>()
+            .AddAwsKms();
+        builder.Services.AddDbContextFactory<TContext>((services, options) => useDatabase(options).UseColumnEncryption(services));
+        using var host = builder.Build();
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<TContext>>();
+
+        // 2. Migrations create the customers table and the key table (it is part of the model).
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        // 3. Starting the host loads the data keys (creating version 1 in an empty key table) and starts the rollover schedule.
+        await host.StartAsync();
+        var keys = host.Services.GetRequiredService<IDataKeyManager>();
+        int existing;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            existing = await db.Customers.CountAsync();
+        }
+
+        output.WriteLine($"Database: {databaseName}; {existing} customer(s) from earlier runs.");
+        if (arguments.Rollover ?? existing > 0)
+        {
+            // What the schedule does every schedule.dataKeyRollOverLength days (or 'columncrypto rotate' does on demand).
+            var version = await keys.RollOverAsync(CancellationToken.None);
+            output.WriteLine($"Simulated rollover: created data key version {version}. New values use it; older values keep their version and stay readable.");
+        }
+
+        var current = await keys.GetCurrentVersionAsync(CancellationToken.None);
+
+        // 4. Write customers: ordinary EF code; the [Encrypted] properties are encrypted on SaveChanges.
+        var added = NewCustomers(existing);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.Customers.AddRange(added);
+            await db.SaveChangesAsync();
+        }
+
+        output.WriteLine($"Wrote {added.Count} customers; their encrypted values use data key version {current}.");
+
+        // 5. What is really stored, next to what the application reads.
+        var sample = added[0];
+        byte[] raw;
+        Customer read;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            raw = (await ReadEmailColumnAsync(db, sample.Id)).Single();
+            read = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == sample.Id);
+        }
+
+        output.WriteLine($"customers.email of customer {sample.Id} ({sample.Name}):");
+        output.WriteLine($"  stored in the database ({raw.Length} bytes, base64): {Convert.ToBase64String(raw)}");
+        output.WriteLine($"  decrypted by the application: {read.Email} (key version {ColumnEncryptor.GetKeyVersion(raw)})");
+        output.WriteLine($"  other encrypted fields read back: national id {read.NationalId}, born {read.DateOfBirth:yyyy-MM-dd}, credit limit {read.CreditLimit.ToString("N2", CultureInfo.InvariantCulture)}");
+
+        // 6. Which key versions the stored values use.
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            output.WriteLine($"Customers by key version of their email: {DescribeVersions(await ReadEmailColumnAsync(db, null))}.");
+        }
+
+        var all = await keys.GetKeysAsync(CancellationToken.None);
+        output.WriteLine($"Data keys: {string.Join(", ", all.Select(k => $"v{k.Version} ({(k.Status == DataKeyStatus.Active ? "active" : "retired")}{(k.Version == current ? ", current" : "")}, wrapped by {k.WrappingProvider})"))}.");
+
+        await host.StopAsync();
+        output.WriteLine("Done. Run it again to see a rollover: new rows get the new key version, old rows keep theirs.");
+        return 0;
+    }
+
+    private static List<Customer> NewCustomers(int existing)
+    {
+        string[] first = ["Ada", "Grace", "Alan", "Katherine", "Edsger", "Barbara", "Donald", "Frances"];
+        string[] last = ["Lovelace", "Hopper", "Turing", "Johnson", "Dijkstra", "Liskov", "Knuth", "Allen"];
+        var now = DateTimeOffset.UtcNow;
+        return [.. Enumerable.Range(existing, 5).Select(i =>
+        {
+            var name = $"{first[i % first.Length]} {last[(i / first.Length + i) % last.Length]}";
+            return new Customer
+            {
+                Name = name,
+                Email = $"{name.Replace(' ', '.').ToLowerInvariant()}.{i}@example.com",
+                NationalId = $"{RandomNumberGenerator.GetInt32(100, 999)}-{RandomNumberGenerator.GetInt32(10, 99)}-{RandomNumberGenerator.GetInt32(1000, 9999)}",
+                Notes = i % 2 == 0 ? "Prefers email contact." : null,
+                DateOfBirth = new DateOnly(1950, 1, 1).AddDays(RandomNumberGenerator.GetInt32(0, 20_000)),
+                CreditLimit = RandomNumberGenerator.GetInt32(5, 500) * 100m,
+                CreatedAt = now,
+            };
+        })];
+    }
+
+    /// <summary>The raw stored bytes of customers.email (all rows, or one), read with plain SQL: what a database dump would show.</summary>
+    private static async Task<List<byte[]>> ReadEmailColumnAsync(DbContext db, int? id)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = id is null ? "SELECT email FROM customers" : $"SELECT email FROM customers WHERE id = {id.Value.ToString(CultureInfo.InvariantCulture)}";
+        var values = new List<byte[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add((byte[])reader.GetValue(0));
+        }
+
+        return values;
+    }
+
+    private static string DescribeVersions(IEnumerable<byte[]> values) =>
+        string.Join(", ", values.GroupBy(v => ColumnEncryptor.GetKeyVersion(v) ?? 0).OrderBy(g => g.Key).Select(g => $"version {g.Key}: {g.Count()}"));
+
+    private static ColumnCryptoOptions LoadOptions(string? config, string workingDirectory, string dataFolder, TextWriter output)
+    {
+        var options = config is null ? new ColumnCryptoOptions() : ColumnCryptoYaml.LoadFile(Path.Combine(workingDirectory, config));
+        if (options.Kms is { } kms)
+        {
+            output.WriteLine($"Data keys are wrapped by AWS KMS key {kms.KeyId} in {kms.Region}.");
+            return options;
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.MasterKey.File))
+        {
+            output.WriteLine($"Local master key: {options.MasterKey.File}.");
+            return options;
+        }
+
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(options.MasterKey.EnvironmentVariable)))
+        {
+            output.WriteLine($"Local master key: environment variable {options.MasterKey.EnvironmentVariable}.");
+            return options;
+        }
+
+        // No KMS and no key configured: use (or create) a key file next to the sample database, as 'columncrypto init' does.
+        var keyFile = Path.Combine(dataFolder, "master.key");
+        options.MasterKey.File = keyFile;
+        if (File.Exists(keyFile))
+        {
+            output.WriteLine($"Local master key: {keyFile}.");
+            return options;
+        }
+
+        Directory.CreateDirectory(dataFolder);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(new FileStream(keyFile, fileOptions)))
+        {
+            writer.WriteLine(Convert.ToBase64String(key));
+        }
+
+        CryptographicOperations.ZeroMemory(key);
+        output.WriteLine($"Local master key: generated {keyFile} (permissions 0600). Without it the sample's data cannot be decrypted.");
+        return options;
+    }
+
+    private static string PrepareSqlite(string connection, string workingDirectory, bool reset, TextWriter output)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection);
+        var file = Path.GetFullPath(Path.Combine(workingDirectory, builder.DataSource));
+        builder.DataSource = file;
+        builder.Pooling = false;
+        if (reset && File.Exists(file))
+        {
+            File.Delete(file);
+            output.WriteLine($"Reset: deleted {file}.");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        output.WriteLine($"SQLite database: {file}");
+        return builder.ConnectionString;
+    }
+
+    private static bool IsPostgres(string connection)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = connection }.Keys.Cast<string>().Select(k => k.ToLowerInvariant()).ToList();
+        return keys.Contains("host") || keys.Contains("server");
+    }
+}
