@@ -1,4 +1,3 @@
-using System.Globalization;
 using ColumnCrypto.EntityFrameworkCore.Query;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -45,7 +44,9 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
     public void ApplyServices(IServiceCollection services)
     {
         new EntityFrameworkServicesBuilder(services).TryAdd<IConventionSetPlugin, ColumnEncryptionConventionSetPlugin>();
-        EncryptedColumnQueryGuardFactory.Decorate(services);
+        ServiceDecoration.Decorate<IQueryTranslationPostprocessorFactory>(services, (inner, sp) =>
+            new EncryptedColumnQueryGuardFactory(inner, sp.GetRequiredService<QueryTranslationPostprocessorDependencies>()));
+        ServiceDecoration.Decorate<IModelCacheKeyFactory>(services, (inner, _) => new EncryptorModelCacheKeyFactory(inner));
     }
 
     public void Validate(IDbContextOptions options)
@@ -61,18 +62,16 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
         public override string LogFragment => "using ColumnCrypto column encryption ";
 
         public override int GetServiceProviderHashCode() =>
-            HashCode.Combine(Extension.Encryptor, Extension.KeyTableName, Extension.KeyTableSchema, Extension.IncludeKeyTable);
+            HashCode.Combine(Extension.KeyTableName, Extension.KeyTableSchema, Extension.IncludeKeyTable);
 
         public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other) =>
             other is ExtensionInfo o
-            && ReferenceEquals(o.Extension.Encryptor, Extension.Encryptor)
             && o.Extension.KeyTableName == Extension.KeyTableName
             && o.Extension.KeyTableSchema == Extension.KeyTableSchema
             && o.Extension.IncludeKeyTable == Extension.IncludeKeyTable;
 
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
         {
-            debugInfo["ColumnCrypto:Encryptor"] = Extension.Encryptor.GetHashCode().ToString(CultureInfo.InvariantCulture);
             debugInfo["ColumnCrypto:KeyTable"] = Extension.IncludeKeyTable ? $"{Extension.KeyTableSchema}.{Extension.KeyTableName}" : "none";
         }
     }

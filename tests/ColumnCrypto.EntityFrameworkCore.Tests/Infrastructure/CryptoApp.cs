@@ -3,7 +3,6 @@ using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Keys;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -46,9 +45,7 @@ public sealed class CryptoApp : IAsyncDisposable
             })
             .UseDbContextKeyStore<ShopContext>()
             .WithoutHostedService();
-        services.AddDbContextFactory<ShopContext>((sp, o) => database.Configure(o)
-            .UseColumnEncryption(sp)
-            .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
+        services.AddDbContextFactory<ShopContext>((sp, o) => database.Configure(o).UseColumnEncryption(sp));
         return new CryptoApp(services.BuildServiceProvider(), database);
     }
 
