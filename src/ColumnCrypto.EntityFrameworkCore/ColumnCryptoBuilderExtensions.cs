@@ -11,12 +11,16 @@ public static class ColumnCryptoBuilderEntityFrameworkExtensions
     /// <summary>
     /// Keeps the data keys in the key table of <typeparamref name="TContext"/>'s database. The context must be
     /// registered (<c>AddDbContext</c> or <c>AddDbContextFactory</c>) and configured with <c>UseColumnEncryption</c>,
-    /// which puts the key table in its model.
+    /// which puts the key table in its model. When the host starts, the context's encrypted columns are recorded in
+    /// the database's encrypted-column registry (see <c>RecordEncryptedColumns</c>).
     /// </summary>
     public static ColumnCryptoBuilder UseDbContextKeyStore<TContext>(this ColumnCryptoBuilder builder)
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // Re-encryption and retirement tools find the encrypted columns in the database (issue 4).
+        builder.RecordEncryptedColumns<TContext>();
         return builder.UseDataKeyStore(services => new DbContextDataKeyStore<TContext>(() =>
         {
             if (services.GetService<IDbContextFactory<TContext>>() is { } factory)

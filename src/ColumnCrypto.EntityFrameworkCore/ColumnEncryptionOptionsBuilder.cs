@@ -26,4 +26,18 @@ public sealed class ColumnEncryptionOptionsBuilder
         Extension = Extension.WithoutKeyTable();
         return this;
     }
+
+    /// <summary>
+    /// Plaintext migration (off by default): values of encrypted columns that carry no ColumnCrypto header are read as
+    /// the plaintext written before the column was encrypted, instead of failing. A string is the column's UTF-8 bytes
+    /// (binary storage) or its text (base64 storage); a byte[] is the bytes (or their base64 text); other types are
+    /// their invariant-culture text (ISO 8601 dates, enums as numbers; see docs/operations.md). Values that start with
+    /// ColumnCrypto's magic bytes are always decrypted, so a damaged ciphertext still fails. New writes are encrypted;
+    /// the re-encryption (<c>AddReencryption</c>) encrypts the rest. Turn it off once the column is fully encrypted.
+    /// </summary>
+    public ColumnEncryptionOptionsBuilder AllowPlaintextReads()
+    {
+        Extension = Extension.WithPlaintextReads();
+        return this;
+    }
 }

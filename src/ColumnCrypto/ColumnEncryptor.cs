@@ -182,6 +182,49 @@ public sealed class ColumnEncryptor
         }
     }
 
+    // ---- re-encryption (used by the EF package's re-encryption engine, which works without the CLR types) -----------
+
+    /// <summary>
+    /// Authenticates and decrypts <paramref name="stored"/> to its plaintext bytes and seals them under the newest key:
+    /// exactly one header layer, whatever the value's type. The new ciphertext is decrypted again and compared before it
+    /// is returned, so a value is never replaced by one that would not read back.
+    /// </summary>
+    /// <exception cref="ColumnDecryptionException">The stored value does not decrypt (altered, unknown or retired key version).</exception>
+    internal byte[] Reencrypt(EncryptedColumn column, ReadOnlySpan<byte> stored)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var plaintext = Decrypt<byte[]>(column, stored);
+        try
+        {
+            return EncryptEncoded(column, plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// Seals already-encoded plaintext bytes (a codec's output) under the newest key, and verifies that the result
+    /// decrypts to the same bytes. For migrating legacy plaintext and for <see cref="Reencrypt"/>.
+    /// </summary>
+    internal byte[] EncryptEncoded(EncryptedColumn column, ReadOnlySpan<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var key = _keys.GetEncryptionKey();
+        var result = new byte[CiphertextFormat.Overhead + plaintext.Length];
+        plaintext.CopyTo(result.AsSpan(CiphertextFormat.PayloadOffset));
+        Seal(key, column, result, plaintext.Length);
+        _metrics.ValuesEncrypted.Add(1);
+
+        var check = Decrypt<byte[]>(column, result.AsSpan());
+        var same = CryptographicOperations.FixedTimeEquals(check, plaintext);
+        CryptographicOperations.ZeroMemory(check);
+        return same
+            ? result
+            : throw new CryptographicException($"The value of {column} re-encrypted under key version {key.Version} did not decrypt to the same plaintext; nothing was written.");
+    }
+
     /// <summary>Writes header and nonce and encrypts the payload (already encoded at its place) in place.</summary>
     private static void Seal(DataKey key, EncryptedColumn column, byte[] result, int length)
     {

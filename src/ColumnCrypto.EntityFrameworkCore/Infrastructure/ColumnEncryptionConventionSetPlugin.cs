@@ -1,4 +1,5 @@
 using ColumnCrypto.EntityFrameworkCore.Metadata;
+using ColumnCrypto.EntityFrameworkCore.Reencryption;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
@@ -17,11 +18,14 @@ internal sealed class ColumnEncryptionConventionSetPlugin(IDbContextOptions opti
         if (extension.IncludeKeyTable)
         {
             conventionSet.Add(new DataKeyTableConvention(extension.KeyTableName, extension.KeyTableSchema));
+
+            // The encrypted-column registry and re-encryption progress tables live next to the key table.
+            conventionSet.Add(new ReencryptionTablesConvention(extension.KeyTableSchema));
         }
 
         // Finalizing: table and column names are settled; EF chooses type mappings after the finalizing conventions,
         // so the column's store type is that of the ciphertext.
-        conventionSet.Add(new EncryptedPropertyConvention(extension.Encryptor));
+        conventionSet.Add(new EncryptedPropertyConvention(extension.Encryptor, extension.AllowPlaintextReads));
         return conventionSet;
     }
 }

@@ -25,6 +25,7 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
         KeyTableName = copyFrom.KeyTableName;
         KeyTableSchema = copyFrom.KeyTableSchema;
         IncludeKeyTable = copyFrom.IncludeKeyTable;
+        AllowPlaintextReads = copyFrom.AllowPlaintextReads;
     }
 
     public ColumnEncryptor Encryptor { get; private init; }
@@ -35,11 +36,16 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
 
     public bool IncludeKeyTable { get; private init; } = true;
 
+    /// <summary>Plaintext migration: values without a ColumnCrypto header are read as plaintext (see AllowPlaintextReads()).</summary>
+    public bool AllowPlaintextReads { get; private init; }
+
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
 
     public ColumnEncryptionOptionsExtension WithKeyTable(string name, string? schema) => new(this) { KeyTableName = name, KeyTableSchema = schema, IncludeKeyTable = true };
 
     public ColumnEncryptionOptionsExtension WithoutKeyTable() => new(this) { IncludeKeyTable = false };
+
+    public ColumnEncryptionOptionsExtension WithPlaintextReads() => new(this) { AllowPlaintextReads = true };
 
     public void ApplyServices(IServiceCollection services)
     {
@@ -62,17 +68,19 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
         public override string LogFragment => "using ColumnCrypto column encryption ";
 
         public override int GetServiceProviderHashCode() =>
-            HashCode.Combine(Extension.KeyTableName, Extension.KeyTableSchema, Extension.IncludeKeyTable);
+            HashCode.Combine(Extension.KeyTableName, Extension.KeyTableSchema, Extension.IncludeKeyTable, Extension.AllowPlaintextReads);
 
         public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other) =>
             other is ExtensionInfo o
             && o.Extension.KeyTableName == Extension.KeyTableName
             && o.Extension.KeyTableSchema == Extension.KeyTableSchema
-            && o.Extension.IncludeKeyTable == Extension.IncludeKeyTable;
+            && o.Extension.IncludeKeyTable == Extension.IncludeKeyTable
+            && o.Extension.AllowPlaintextReads == Extension.AllowPlaintextReads;
 
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
         {
             debugInfo["ColumnCrypto:KeyTable"] = Extension.IncludeKeyTable ? $"{Extension.KeyTableSchema}.{Extension.KeyTableName}" : "none";
+            debugInfo["ColumnCrypto:AllowPlaintextReads"] = Extension.AllowPlaintextReads ? "true" : "false";
         }
     }
 }

@@ -11,7 +11,7 @@ namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 /// encrypting value converter, bound to the property's table and column. Runs before EF chooses type mappings, so the
 /// column gets the provider type of the ciphertext (bytea / BLOB / text).
 /// </summary>
-internal sealed class EncryptedPropertyConvention(ColumnEncryptor encryptor) : IModelFinalizingConvention
+internal sealed class EncryptedPropertyConvention(ColumnEncryptor encryptor, bool allowPlaintextReads = false) : IModelFinalizingConvention
 {
     public void ProcessModelFinalizing(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
     {
@@ -27,7 +27,7 @@ internal sealed class EncryptedPropertyConvention(ColumnEncryptor encryptor) : I
                 Validate(entityType, property);
                 var storage = Enum.Parse<EncryptedStorage>(storageName);
                 var column = ResolveColumn(entityType, property);
-                property.Builder.HasConversion(EncryptedValueConverterFactory.Create(property.ClrType, storage, encryptor, column));
+                property.Builder.HasConversion(EncryptedValueConverterFactory.Create(property.ClrType, storage, encryptor, column, allowPlaintextReads));
             }
         }
     }

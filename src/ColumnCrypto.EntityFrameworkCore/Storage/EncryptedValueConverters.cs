@@ -38,10 +38,17 @@ internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, Enc
 /// <summary>Creates the converter for a property's CLR type (nullable value types use their underlying type).</summary>
 internal static class EncryptedValueConverterFactory
 {
-    public static ValueConverter Create(Type propertyType, EncryptedStorage storage, ColumnEncryptor encryptor, EncryptedColumn column)
+    public static ValueConverter Create(Type propertyType, EncryptedStorage storage, ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads = false)
     {
         var modelType = Nullable.GetUnderlyingType(propertyType) ?? propertyType;
-        var converterType = storage == EncryptedStorage.Base64Text ? typeof(EncryptedBase64Converter<>) : typeof(EncryptedBinaryConverter<>);
+        var converterType = (storage, allowPlaintextReads) switch
+        {
+            // Plaintext migration (AllowPlaintextReads): converters that also read values without a ColumnCrypto header.
+            (EncryptedStorage.Base64Text, true) => typeof(Reencryption.PlaintextTolerantBase64Converter<>),
+            (_, true) => typeof(Reencryption.PlaintextTolerantBinaryConverter<>),
+            (EncryptedStorage.Base64Text, false) => typeof(EncryptedBase64Converter<>),
+            _ => typeof(EncryptedBinaryConverter<>),
+        };
         return (ValueConverter)Activator.CreateInstance(converterType.MakeGenericType(modelType), encryptor, column)!;
     }
 }

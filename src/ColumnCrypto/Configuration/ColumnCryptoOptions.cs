@@ -16,6 +16,9 @@ public sealed class ColumnCryptoOptions
     /// <summary>The local master key used to wrap data keys when no KMS plugin is configured (<c>masterKey:</c>).</summary>
     public MasterKeyOptions MasterKey { get; set; } = new();
 
+    /// <summary>Background re-encryption onto the newest data key (<c>reencryption:</c>).</summary>
+    public ReencryptionOptions Reencryption { get; set; } = new();
+
     /// <summary>Where these options came from (a YAML file path), used in error messages. Null when built in code.</summary>
     public string? Source { get; set; }
 

@@ -58,6 +58,20 @@ internal static class ColumnCryptoSettingTable
         ColumnCryptoSetting.RequiredText("masterKey.environmentVariable", "an environment variable name",
             $"Set it to the variable holding the base64-encoded master key (default {MasterKeyOptions.DefaultEnvironmentVariable}).",
             o => o.MasterKey.EnvironmentVariable, (o, v) => o.MasterKey.EnvironmentVariable = v, v => !string.IsNullOrWhiteSpace(v)),
+
+        // Background re-encryption (ReencryptionOptions).
+        ColumnCryptoSetting.Int32("reencryption.batchSize", $"a whole number from 1 to {ReencryptionOptions.MaxBatchSize}",
+            $"Set it to the rows re-encrypted per batch and transaction (default {ReencryptionOptions.DefaultBatchSize}).",
+            o => o.Reencryption.BatchSize, (o, v) => o.Reencryption.BatchSize = v, v => v is > 0 and <= ReencryptionOptions.MaxBatchSize),
+        ColumnCryptoSetting.Int32("reencryption.interval", "a positive whole number of minutes",
+            "Set it to the minutes between two background re-encryption runs (default 60).",
+            o => o.Reencryption.Interval, (o, v) => o.Reencryption.Interval = v, v => v > 0),
+        ColumnCryptoSetting.Int32("reencryption.pauseBetweenBatches", "a whole number of milliseconds, 0 or more",
+            "Set it to the pause after each batch in milliseconds, or 0 for none (default 20).",
+            o => o.Reencryption.PauseBetweenBatches, (o, v) => o.Reencryption.PauseBetweenBatches = v, v => v >= 0),
+        ColumnCryptoSetting.Int32("reencryption.workers", $"a whole number from 1 to {ReencryptionOptions.MaxWorkers}",
+            "Set it to the parallel re-encryption workers per process (default 1; SQLite always uses 1).",
+            o => o.Reencryption.Workers, (o, v) => o.Reencryption.Workers = v, v => v is > 0 and <= ReencryptionOptions.MaxWorkers),
     ];
 
     // Shown when a section gets a key it does not know, where a list of names alone would not explain enough.

@@ -27,6 +27,7 @@ public static class ColumnCryptoServiceCollectionExtensions
             options.Schedule = loaded.Schedule;
             options.Plugins = loaded.Plugins;
             options.MasterKey = loaded.MasterKey;
+            options.Reencryption = loaded.Reencryption;
             options.Source = loaded.Source;
             configure?.Invoke(options);
         });

@@ -80,12 +80,12 @@ public sealed class YamlErrorTests
         var error = LoadError("""
             schedule:
               dataKeyRollOverLength: 30
-            reencryption:
-              batchSize: 10
+            retention:
+              days: 10
             """);
 
-        AssertLocation(error, 3, "reencryption");
-        Assert.Contains("'reencryption' is not a known section", error.Message, StringComparison.Ordinal);
+        AssertLocation(error, 3, "retention");
+        Assert.Contains("'retention' is not a known section", error.Message, StringComparison.Ordinal);
         Assert.Contains("schedule, plugins, masterKey", error.Message, StringComparison.Ordinal);
     }
 

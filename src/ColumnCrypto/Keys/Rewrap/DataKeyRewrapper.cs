@@ -36,6 +36,13 @@ internal sealed class DataKeyRewrapper
         foreach (var record in await _store.GetAllAsync(cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // A destroyed (crypto-shredded) key has no wrapped key left to rewrap.
+            if (record.Status == DataKeyStatus.Destroyed)
+            {
+                continue;
+            }
+
             if (IsWrappedBy(record, target))
             {
                 alreadyOnTarget.Add(record.Version);
