@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes their results, with machine info, to benchmarks/results/ (micro.md, ef.md, ...).
+# Starts a throwaway PostgreSQL cluster and a KMS emulator (moto) on loopback, as scripts/test.sh does, and stops
+# them whatever happens. Takes about 10 minutes on 2 cores.
+#
+#   scripts/bench.sh [all|micro|ef|reencrypt] [--quick]
+#
+# --quick: fewer iterations and runs, to try the command out (the numbers are then not worth recording).
+# BENCH_NOTE="..." adds a note to each results file (for example that the machine was shared).
+# Needs: the .NET 10 SDK. Installs PostgreSQL (apt) and moto (pip) when they are missing and it can.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "[bench.sh] $*" >&2; }
+
+WHAT=all
+QUICK=()
+for arg in "$@"; do
+  case "$arg" in
+    all|micro|ef|reencrypt) WHAT=$arg ;;
+    --quick) QUICK=(--quick) ;;
+    *) log "unknown argument '$arg' (usage: scripts/bench.sh [all|micro|ef|reencrypt] [--quick])"; exit 2 ;;
+  esac
+done
+
+WORK=$(mktemp -d /tmp/columncrypto-bench.XXXXXX)
+# shellcheck source=lib/services.sh
+. scripts/lib/services.sh
+
+cleanup() {
+  local code=$?
+  stop_services
+  rm -rf "$WORK"
+  exit $code
+}
+trap cleanup EXIT INT TERM
+
+RESULTS=benchmarks/results
+mkdir -p "$RESULTS"
+NOTE=()
+[ -n "${BENCH_NOTE:-}" ] && NOTE=(--note "$BENCH_NOTE")
+
+log "building tests/ColumnCrypto.Benchmarks (Release)"
+dotnet build tests/ColumnCrypto.Benchmarks -c Release -v quiet -nologo
+BENCH=(dotnet tests/ColumnCrypto.Benchmarks/bin/Release/net10.0/ColumnCrypto.Benchmarks.dll)
+
+if [ "$WHAT" != micro ]; then
+  if [ -z "${COLUMNCRYPTO_BENCH_POSTGRES:-}" ]; then
+    start_postgres
+    export COLUMNCRYPTO_BENCH_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+  fi
+  if [ -z "${COLUMNCRYPTO_BENCH_KMS_URL:-}" ]; then
+    start_moto
+    export COLUMNCRYPTO_BENCH_KMS_URL="http://127.0.0.1:$KMS_PORT"
+  fi
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = micro ]; then
+  log "microbenchmarks -> $RESULTS/micro.md"
+  "${BENCH[@]}" micro --output "$RESULTS/micro.md" "${QUICK[@]}" "${NOTE[@]}"
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = ef ]; then
+  log "EF Core end to end (SQLite, PostgreSQL) -> $RESULTS/ef.md"
+  EF_RUNS=()
+  [ ${#QUICK[@]} -gt 0 ] && EF_RUNS=(--runs 3 --warmup 1)
+  "${BENCH[@]}" ef --output "$RESULTS/ef.md" "${EF_RUNS[@]}" "${NOTE[@]}"
+fi
+
+# ---- re-encryption benchmark (ReencryptionBenchmark.cs, owned by the re-encryption work) ----
+if [ "$WHAT" = all ] || [ "$WHAT" = reencrypt ]; then
+  log "re-encryption -> $RESULTS/reencrypt.md"
+  "${BENCH[@]}" reencrypt --output "$RESULTS/reencrypt.md" "${QUICK[@]}" "${NOTE[@]}"
+fi
+
+log "done: results in $RESULTS/"
