@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 
@@ -10,8 +11,28 @@ namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 /// Adds the data key table to the application's model, so <c>dotnet ef migrations add</c> creates it with the
 /// application's tables. Its shape matches the scripts in <c>migrations/</c> (a test proves it).
 /// </summary>
-internal sealed class DataKeyTableConvention(string tableName, string? schema) : IModelInitializedConvention
+/// <remarks>
+/// EF Core builds the model of its migrations history table (<c>__EFMigrationsHistory</c>) with the same conventions,
+/// plugins included: ColumnCrypto's tables are removed from that model again, or <c>Migrate()</c> would create them
+/// with the history table and then fail on the migration that creates them.
+/// </remarks>
+internal sealed class DataKeyTableConvention(string tableName, string? schema) : IModelInitializedConvention, IModelFinalizingConvention
 {
+    public void ProcessModelFinalizing(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
+    {
+        var model = modelBuilder.Metadata;
+        if (model.FindEntityType(typeof(HistoryRow)) is null)
+        {
+            return;
+        }
+
+        var ownAssemblies = new[] { typeof(DataKeyRecord).Assembly, typeof(DataKeyTableConvention).Assembly };
+        foreach (var entity in model.GetEntityTypes().Where(e => ownAssemblies.Contains(e.ClrType.Assembly)).ToList())
+        {
+            modelBuilder.HasNoEntityType(entity, fromDataAnnotation: true);
+        }
+    }
+
     public void ProcessModelInitialized(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
     {
         // Configured as a data annotation would: entity types added at convention level are removed again when no
