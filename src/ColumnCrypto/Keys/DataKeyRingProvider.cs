@@ -231,10 +231,11 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
 
     /// <summary>
     /// Reads the table and publishes a new ring. Keys already unwrapped (same version and commitment) are reused, so a
-    /// refresh unwraps only new keys. Any failure throws before anything is published: callers never create a key
-    /// on top of a failed read (fail closed).
+    /// refresh unwraps only new keys; so is a key this process just created (<paramref name="created"/>), which it has
+    /// already unwrapped once to verify it. Any failure throws before anything is published: callers never create a
+    /// key on top of a failed read (fail closed).
     /// </summary>
-    private async Task<DataKeyRing> LoadCoreAsync(CancellationToken cancellationToken)
+    private async Task<DataKeyRing> LoadCoreAsync(CancellationToken cancellationToken, DataKey? created = null)
     {
         _metrics.KeyRingLoads.Add(1);
         var old = _ring;
@@ -246,7 +247,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
             records = await _store.GetAllAsync(cancellationToken).ConfigureAwait(false);
             foreach (var record in records.Where(r => r.Status == DataKeyStatus.Active))
             {
-                var existing = old?.Find(record.Version);
+                var existing = old?.Find(record.Version) ?? (created?.Version == record.Version ? created : null);
                 if (existing is not null && existing.Record.Commitment.AsSpan().SequenceEqual(record.Commitment))
                 {
                     existing.Record.EncryptionCount = Math.Max(existing.Record.EncryptionCount, record.EncryptionCount);
@@ -266,8 +267,14 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
                 key.Dispose();
             }
 
+            created?.Dispose();
             Log.KeyLoadFailed(_logger, e);
             throw;
+        }
+
+        if (created is not null && !keys.Contains(created))
+        {
+            created.Dispose(); // another instance's key won the version
         }
 
         var ring = new DataKeyRing(records, keys);
@@ -324,6 +331,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
         var now = _time.GetUtcNow();
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         var material = GC.AllocateArray<byte>(DataKey.KeySize, pinned: true);
+        DataKey? created = null;
         try
         {
             RandomNumberGenerator.Fill(material);
@@ -355,6 +363,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
 
             if (await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
             {
+                created = new DataKey(record, material);
                 _metrics.KeysCreated.Add(1);
                 Log.DataKeyCreated(_logger, version, wrapper.Provider, wrapper.KeyId, reason);
             }
@@ -368,7 +377,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
             CryptographicOperations.ZeroMemory(material);
         }
 
-        var reloaded = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
+        var reloaded = await LoadCoreAsync(cancellationToken, created).ConfigureAwait(false);
         return reloaded.Newest?.Version ?? throw CryptoErrors.NoActiveKey();
     }
 
