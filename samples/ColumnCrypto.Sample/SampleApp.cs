@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
+using ColumnCrypto.EntityFrameworkCore.Reencryption;
 using ColumnCrypto.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,6 +75,7 @@ internal static class SampleApp
                 options.Source = loaded.Source;
             })
             .UseDbContextKeyStore<TContext>()
+            .AddReencryption<TContext>()
             .AddAwsKms();
         builder.Services.AddDbContextFactory<TContext>((services, options) => useDatabase(options).UseColumnEncryption(services));
         using var host = builder.Build();
@@ -85,9 +87,10 @@ internal static class SampleApp
             await db.Database.MigrateAsync();
         }
 
-        // 3. Starting the host loads the data keys (creating version 1 in an empty key table) and starts the rollover schedule.
-        await host.StartAsync();
+        // 3. Load the data keys (creating version 1 in an empty key table). Starting the host does this too; the sample
+        //    does it first so that its rollover and writes happen before the background re-encryption starts.
         var keys = host.Services.GetRequiredService<IDataKeyManager>();
+        await keys.InitializeAsync(CancellationToken.None);
         int existing;
         await using (var db = await contexts.CreateDbContextAsync())
         {
@@ -130,17 +133,61 @@ internal static class SampleApp
         output.WriteLine($"  other encrypted fields read back: national id {read.NationalId}, born {read.DateOfBirth:yyyy-MM-dd}, credit limit {read.CreditLimit.ToString("N2", CultureInfo.InvariantCulture)}");
 
         // 6. Which key versions the stored values use.
+        List<byte[]> before;
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            output.WriteLine($"Customers by key version of their email: {DescribeVersions(await ReadEmailColumnAsync(db, null))}.");
+            before = await ReadEmailColumnAsync(db, null);
         }
 
+        output.WriteLine($"Customers by key version of their email: {DescribeVersions(before)}.");
+
+        // 7. Start the host: the rollover schedule, and the background re-encryption (AddReencryption), which records the
+        //    encrypted columns and moves every older value to the newest key at start-up and every reencryption.interval minutes.
+        await host.StartAsync();
+        var moved = await WaitForReencryptionAsync(host.Services, current);
+        List<byte[]> after;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            after = await ReadEmailColumnAsync(db, null);
+        }
+
+        var older = before.Count(v => ColumnEncryptor.GetKeyVersion(v) < current);
+        output.WriteLine(older == 0
+            ? $"Re-encryption: nothing to move, every value is on version {current}."
+            : $"Re-encryption ({(moved ? "background task" : "run now")}): moved {older - after.Count(v => ColumnEncryptor.GetKeyVersion(v) < current)} customer row(s) from older keys to version {current}.");
+        output.WriteLine($"Customers by key version of their email after re-encryption: {DescribeVersions(after)}.");
+
+        await keys.RefreshAsync(CancellationToken.None);
         var all = await keys.GetKeysAsync(CancellationToken.None);
-        output.WriteLine($"Data keys: {string.Join(", ", all.Select(k => $"v{k.Version} ({(k.Status == DataKeyStatus.Active ? "active" : "retired")}{(k.Version == current ? ", current" : "")}, wrapped by {k.WrappingProvider})"))}.");
+        output.WriteLine($"Data keys: {string.Join(", ", all.Select(k => $"v{k.Version} ({k.Status.ToString().ToLowerInvariant()}{(k.Version == current ? ", current" : "")}, wrapped by {k.WrappingProvider})"))}.");
 
         await host.StopAsync();
-        output.WriteLine("Done. Run it again to see a rollover: new rows get the new key version, old rows keep theirs.");
+        output.WriteLine("Done. Run it again for another rollover, or look at the keys and columns with the operator tool:");
+        output.WriteLine($"  dotnet run --project src/ColumnCrypto.Cli -- status --connection \"{(databaseName == "SQLite" ? "Data Source=.columncrypto/sample.db" : "Host=...")}\"");
         return 0;
+    }
+
+    /// <summary>
+    /// Waits (up to 30 s) for the background task's first run to leave no value on an older key; if it has not by then,
+    /// runs the re-encryption here. Returns whether the background task did it.
+    /// </summary>
+    private static async Task<bool> WaitForReencryptionAsync(IServiceProvider services, int current)
+    {
+        var coverage = services.GetRequiredService<DataKeyRetirement>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var report = await coverage.GetCoverageAsync();
+            if (report.Columns.Count > 0 && report.Columns.All(c => c.Total == c.AtOrAbove(current)))
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await services.GetRequiredService<ColumnReencryptor>().RunAsync();
+        return false;
     }
 
     private static List<Customer> NewCustomers(int existing)

@@ -22,6 +22,138 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.EncryptedColumnRow", b =>
+                {
+                    b.Property<string>("TableSchema")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("table_schema");
+
+                    b.Property<string>("TableName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("table_name");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("column_name");
+
+                    b.Property<string>("ClrType")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("clr_type");
+
+                    b.Property<string>("ContextType")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("context_type");
+
+                    b.Property<string>("EncryptionContext")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("encryption_context");
+
+                    b.Property<string>("KeyColumns")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("key_columns");
+
+                    b.Property<bool>("PlaintextAllowed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("plaintext_allowed");
+
+                    b.Property<string>("Storage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("storage");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("ValueType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("value_type");
+
+                    b.HasKey("TableSchema", "TableName", "ColumnName");
+
+                    b.ToTable("columncrypto_encrypted_columns", (string)null);
+                });
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.ReencryptionProgressRow", b =>
+                {
+                    b.Property<string>("TableSchema")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("table_schema");
+
+                    b.Property<string>("TableName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("table_name");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("column_name");
+
+                    b.Property<long>("DoneValues")
+                        .HasColumnType("bigint")
+                        .HasColumnName("done_values");
+
+                    b.Property<long>("FailedValues")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_values");
+
+                    b.Property<string>("LastKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("last_key");
+
+                    b.Property<double>("RowsPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rows_per_second");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TargetVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("target_version");
+
+                    b.Property<long>("TotalValues")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_values");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Worker")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("worker");
+
+                    b.HasKey("TableSchema", "TableName", "ColumnName");
+
+                    b.ToTable("columncrypto_reencryption_progress", (string)null);
+                });
+
             modelBuilder.Entity("ColumnCrypto.Keys.DataKeyRecord", b =>
                 {
                     b.Property<int>("Version")

@@ -17,6 +17,138 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.EncryptedColumnRow", b =>
+                {
+                    b.Property<string>("TableSchema")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_schema");
+
+                    b.Property<string>("TableName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_name");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("column_name");
+
+                    b.Property<string>("ClrType")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("clr_type");
+
+                    b.Property<string>("ContextType")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("context_type");
+
+                    b.Property<string>("EncryptionContext")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("encryption_context");
+
+                    b.Property<string>("KeyColumns")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_columns");
+
+                    b.Property<bool>("PlaintextAllowed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("plaintext_allowed");
+
+                    b.Property<string>("Storage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("storage");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("ValueType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value_type");
+
+                    b.HasKey("TableSchema", "TableName", "ColumnName");
+
+                    b.ToTable("columncrypto_encrypted_columns", (string)null);
+                });
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.ReencryptionProgressRow", b =>
+                {
+                    b.Property<string>("TableSchema")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_schema");
+
+                    b.Property<string>("TableName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_name");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("column_name");
+
+                    b.Property<long>("DoneValues")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("done_values");
+
+                    b.Property<long>("FailedValues")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_values");
+
+                    b.Property<string>("LastKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_key");
+
+                    b.Property<double>("RowsPerSecond")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rows_per_second");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TargetVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("target_version");
+
+                    b.Property<long>("TotalValues")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_values");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Worker")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker");
+
+                    b.HasKey("TableSchema", "TableName", "ColumnName");
+
+                    b.ToTable("columncrypto_reencryption_progress", (string)null);
+                });
+
             modelBuilder.Entity("ColumnCrypto.Keys.DataKeyRecord", b =>
                 {
                     b.Property<int>("Version")
