@@ -45,6 +45,20 @@ public sealed class LedgerApp : IAsyncDisposable
 
     public static async Task<LedgerApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, TimeProvider? time = null, bool allowPlaintextReads = false, bool createSchema = true)
     {
+        var app = Create(database, masterKey, time, allowPlaintextReads);
+        if (createSchema)
+        {
+            await using var context = app.NewContext();
+            await context.Database.EnsureCreatedAsync();
+        }
+
+        await app.Keys.InitializeAsync(CancellationToken.None);
+        return app;
+    }
+
+    /// <summary>Builds an instance without touching the database (keys are not loaded yet).</summary>
+    public static LedgerApp Create(TestDatabase database, MasterKeyFile masterKey, TimeProvider? time = null, bool allowPlaintextReads = false)
+    {
         var services = new ServiceCollection();
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path)
@@ -59,15 +73,7 @@ public sealed class LedgerApp : IAsyncDisposable
                 }
             })
             .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
-        var app = new LedgerApp(services.BuildServiceProvider(), database);
-        if (createSchema)
-        {
-            await using var context = app.NewContext();
-            await context.Database.EnsureCreatedAsync();
-        }
-
-        await app.Keys.InitializeAsync(CancellationToken.None);
-        return app;
+        return new LedgerApp(services.BuildServiceProvider(), database);
     }
 
     /// <summary>Records the model's encrypted columns, as the hosted service does at start-up.</summary>
