@@ -6,8 +6,9 @@ namespace ColumnCrypto.Cli;
 /// </summary>
 internal sealed class CliEnvironment
 {
-    public CliEnvironment(TextWriter output, TextWriter error, string workingDirectory, bool isTerminal = false)
+    public CliEnvironment(TextWriter output, TextWriter error, string workingDirectory, bool isTerminal = false, TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         Output = output;
         Error = error;
         WorkingDirectory = Path.GetFullPath(workingDirectory);
@@ -25,6 +26,9 @@ internal sealed class CliEnvironment
 
     /// <summary>Whether standard output is an interactive terminal (colours and live progress bars).</summary>
     public bool IsTerminal { get; }
+
+    /// <summary>The clock (tests move it forward, for example past the retirement grace period).</summary>
+    public TimeProvider Time { get; }
 
     public static CliEnvironment FromProcess() =>
         new(Console.Out, Console.Error, Environment.CurrentDirectory, !Console.IsOutputRedirected);

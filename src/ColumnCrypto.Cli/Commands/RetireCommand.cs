@@ -1,10 +1,16 @@
 using System.CommandLine;
 using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
+using ColumnCrypto.Keys;
 
 namespace ColumnCrypto.Cli.Commands;
 
-/// <summary><c>retire --version N</c>: marks a data key retired; refused while any stored value still uses it.</summary>
+/// <summary>
+/// <c>retire --version N</c>: marks a data key retired, so no instance loads or unwraps it any more. Refused (exit 6)
+/// while any value of a recorded column still uses it, for the newest key, and within the rollover check interval
+/// after it was superseded (instances with stale keys may still write with it). Reactivation is possible until the
+/// key is destroyed.
+/// </summary>
 internal sealed class RetireCommand
 {
     public static Command Create(CommandRunner runner)
@@ -15,8 +21,8 @@ internal sealed class RetireCommand
             Required = true,
         };
         var command = new Command("retire",
-            "Retire a data key version: it is no longer loaded or unwrapped. Refused while any encrypted value still uses it (run 'reencrypt' first) " +
-            "and for the newest key.")
+            "Retire a data key version: it is no longer loaded or unwrapped. Refused while any encrypted value still uses it (run 'reencrypt' first), " +
+            "for the newest key, and within schedule.rollOverCheckInterval minutes of the rollover that superseded it.")
         {
             version,
         };
@@ -27,11 +33,50 @@ internal sealed class RetireCommand
         return command;
     }
 
-    private static Task<int> ExecuteAsync(CliSession session, int version, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(CliSession session, int version, CancellationToken cancellationToken)
     {
-        _ = session;
-        _ = version;
-        _ = cancellationToken;
-        throw CliException.NotAvailable("retire", "the key retirement API (ColumnCrypto.EntityFrameworkCore re-encryption and coverage)");
+        session.RequireMasterKey();
+        session.Database.EnsureExists();
+
+        // Proves the configured key reads the key table (exit 5 otherwise) before anything changes.
+        await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        var keys = await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false);
+        var key = keys.FirstOrDefault(k => k.Version == version)
+            ?? throw CliException.Usage($"There is no data key version {version}. Existing versions: {string.Join(", ", keys.Select(k => k.Version))}.");
+        if (key.Status == DataKeyStatus.Retired)
+        {
+            session.Output.Text($"Data key version {version} is already retired.");
+            session.Output.Document(new { ok = true, version, status = "retired", changed = false });
+            return ExitCodes.Success;
+        }
+
+        var coverage = await ColumnCoverageReport.LoadAsync(session, cancellationToken).ConfigureAwait(false);
+        if (coverage.UnavailableReason is not null)
+        {
+            throw CliException.Refused($"Data key version {version} was not retired: its use cannot be counted, {coverage.UnavailableReason}");
+        }
+
+        if (coverage.ValuesUsing(version) is var inUse and > 0)
+        {
+            var columns = coverage.Columns.Where(c => c.ValuesByVersion.GetValueOrDefault(version) > 0)
+                .Select(c => $"{c.Name}: {c.ValuesByVersion[version]}");
+            throw CliException.Refused(
+                $"Data key version {version} was not retired: {inUse} value(s) still use it ({string.Join(", ", columns)}). Run 'columncrypto reencrypt' first.");
+        }
+
+        try
+        {
+            await session.Retirement.RetireAsync(version, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ColumnCryptoKeyException e)
+        {
+            // The library's refusals: newest key, grace period, values appeared meanwhile, destroyed.
+            throw CliException.Refused(e.Message);
+        }
+
+        session.Output.Text($"Data key version {version} is retired: it is no longer loaded or unwrapped (running instances drop it at their next key reload).");
+        session.Output.Text("Keep backups of the key table: a retired key can be made active again to read values restored from an older backup.");
+        session.Output.Document(new { ok = true, version, status = "retired", changed = true });
+        return ExitCodes.Success;
     }
 }

@@ -39,7 +39,7 @@ internal sealed class StatusCommand
             keyProblem = e;
         }
 
-        var coverage = keyProblem is null ? await ColumnCoverageReport.TryLoadAsync(session, cancellationToken).ConfigureAwait(false) : null;
+        var coverage = await ColumnCoverageReport.LoadAsync(session, cancellationToken).ConfigureAwait(false);
 
         var output = session.Output;
         output.Text($"Database: {session.Database.DisplayName}");
@@ -56,7 +56,7 @@ internal sealed class StatusCommand
         output.Text(keyProblem is null
             ? $"All {keys.Count(k => k.Status == "active")} active data key(s) unwrap with the configured key."
             : "The data keys cannot be unwrapped with the configured key (see the error below).");
-        coverage?.Render(output);
+        coverage.Render(output);
 
         output.Document(new
         {
@@ -67,8 +67,8 @@ internal sealed class StatusCommand
             keyError = keyProblem is null ? null : FailureReport.OneLine(FailureReport.Describe(keyProblem).Message),
             currentVersion = keys.FirstOrDefault(k => k.Current)?.Version,
             keys,
-            columns = coverage?.Columns,
-            columnsAvailable = coverage?.Available,
+            columns = coverage.Columns,
+            columnsUnavailable = coverage.UnavailableReason,
         });
 
         if (keyProblem is not null)

@@ -1,15 +1,22 @@
 using System.CommandLine;
+using System.Globalization;
+using ColumnCrypto.Cli.Database;
 using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace ColumnCrypto.Cli.Commands;
 
 /// <summary>
-/// <c>verify</c>: unwraps and checks every data key, then decrypts every encrypted value and reports each failure by
-/// table, column, key version and row. Changes nothing.
+/// <c>verify</c>: unwraps and checks every active data key, then decrypts every value of every recorded encrypted
+/// column and reports each failure by table, column, key version and row. Reads only; changes nothing.
 /// </summary>
 internal sealed class VerifyCommand
 {
+    private const int FailuresShown = 50;
+    private const int FailuresKept = 10_000;
+
     public static Command Create(CommandRunner runner)
     {
         var command = new Command("verify",
@@ -27,7 +34,90 @@ internal sealed class VerifyCommand
         // Every active key is unwrapped and its commitment checked; a failure is a key error (exit 5).
         await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var keys = await session.Keys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
-        session.Output.Text($"Data keys: {keys.Count(k => k.Status == Keys.DataKeyStatus.Active)} active key(s) unwrap and pass their commitment check.");
-        throw CliException.NotAvailable("verify", "the encrypted-columns registry needed to find the values to decrypt");
+        var output = session.Output;
+        var activeKeys = keys.Count(k => k.Status == Keys.DataKeyStatus.Active);
+        output.Text($"Data keys: {activeKeys} active key(s) unwrap and pass their commitment check.");
+
+        var coverage = await ColumnCoverageReport.LoadAsync(session, cancellationToken).ConfigureAwait(false);
+        if (coverage.UnavailableReason is not null)
+        {
+            throw CliException.VerificationFailed($"The values were not verified: {coverage.UnavailableReason}");
+        }
+
+        var columns = await session.Registry.GetColumnsAsync(cancellationToken).ConfigureAwait(false);
+        var verifier = new EncryptedValueVerifier(session.Services.GetRequiredService<ColumnEncryptor>(), session.Database);
+        var results = new List<ColumnVerification>();
+        var totals = coverage.Columns.ToDictionary(c => (c.Schema ?? string.Empty, c.Table, c.Column), c => c.Total);
+        if (output.Json)
+        {
+            foreach (var column in columns)
+            {
+                results.Add(await verifier.VerifyAsync(column, FailuresKept, _ => { }, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        else
+        {
+            await output.Console.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    foreach (var column in columns)
+                    {
+                        var total = totals.GetValueOrDefault((column.Schema ?? string.Empty, column.Table, column.Column));
+                        var bar = context.AddTask(Markup.Escape($"{column.QualifiedTable}.{column.Column}"), maxValue: Math.Max(1, total));
+                        var result = await verifier.VerifyAsync(column, FailuresKept, done => bar.Value = Math.Min(done, bar.MaxValue), cancellationToken).ConfigureAwait(false);
+                        bar.MaxValue = Math.Max(1, result.Checked);
+                        bar.Value = bar.MaxValue;
+                        results.Add(result);
+                    }
+                }).ConfigureAwait(false);
+        }
+
+        var failures = results.SelectMany(r => r.Failures).ToList();
+        var failedCount = results.Sum(r => r.FailedCount);
+        var summary = new Table().Title("Verified values").AddColumns("Column", "Values", "Decrypt", "Plaintext", "Fail");
+        foreach (var r in results)
+        {
+            summary.AddRow(Markup.Escape($"{r.Table}.{r.Column}"), N(r.Checked), N(r.Checked - r.FailedCount - r.Plaintext), N(r.Plaintext), N(r.FailedCount));
+        }
+
+        output.Render(summary);
+        if (failures.Count > 0)
+        {
+            var table = new Table().Title("Values that do not decrypt").AddColumns("Table", "Column", "Key version", "Row", "Reason");
+            foreach (var f in failures.Take(FailuresShown))
+            {
+                table.AddRow(Markup.Escape(f.Table), Markup.Escape(f.Column), f.KeyVersion?.ToString(CultureInfo.InvariantCulture) ?? "-", Markup.Escape(f.Row), Markup.Escape(f.Reason));
+            }
+
+            output.Render(table);
+            if (failedCount > FailuresShown)
+            {
+                output.Text($"... and {failedCount - FailuresShown} more (--json lists up to {FailuresKept}).");
+            }
+        }
+
+        output.Document(new
+        {
+            ok = failedCount == 0,
+            activeKeys,
+            values = results.Sum(r => r.Checked),
+            plaintext = results.Sum(r => r.Plaintext),
+            failed = failedCount,
+            columns = results.Select(r => new { table = r.Table, column = r.Column, values = r.Checked, plaintext = r.Plaintext, failed = r.FailedCount }),
+            failures,
+        });
+
+        if (failedCount > 0)
+        {
+            var first = failures[0];
+            throw CliException.VerificationFailed(
+                $"{failedCount} value(s) do not decrypt (first: {first.Table}.{first.Column} row {first.Row}, key version {first.KeyVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}).");
+        }
+
+        output.Text($"All {results.Sum(r => r.Checked):N0} value(s) in {results.Count} column(s) decrypt.");
+        return ExitCodes.Success;
     }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

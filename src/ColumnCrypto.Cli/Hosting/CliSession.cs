@@ -1,8 +1,10 @@
 using ColumnCrypto.Cli.Database;
 using ColumnCrypto.Cli.Output;
 using ColumnCrypto.DependencyInjection;
+using ColumnCrypto.EntityFrameworkCore.Reencryption;
 using ColumnCrypto.Keys;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +21,7 @@ internal sealed class CliSession : IAsyncDisposable
     private CliConfiguration? _configuration;
     private DatabaseTarget? _database;
     private ServiceProvider? _services;
+    private ColumnCryptoDatabase? _cryptoDatabase;
 
     public CliSession(CliEnvironment environment, CliOutput output, bool verbose, Func<CliConfiguration> loadConfiguration, Func<DatabaseTarget> resolveDatabase)
     {
@@ -45,6 +48,15 @@ internal sealed class CliSession : IAsyncDisposable
 
     public IDataKeyStore KeyStore => Services.GetRequiredService<IDataKeyStore>();
 
+    /// <summary>The database as the re-encryption, coverage, retirement and registry APIs work on it (their own SQL).</summary>
+    public ColumnCryptoDatabase CryptoDatabase => _cryptoDatabase ??= ColumnCryptoDatabase.Create(
+        Database.Provider == DatabaseProvider.Sqlite ? ColumnCryptoDatabaseProvider.Sqlite : ColumnCryptoDatabaseProvider.PostgreSql,
+        Database.CreateConnection);
+
+    public DataKeyRetirement Retirement => DataKeyRetirement.Create(CryptoDatabase, Services);
+
+    public EncryptedColumnRegistry Registry => new(CryptoDatabase, Services.GetService<ILogger<EncryptedColumnRegistry>>(), Environment.Time);
+
     public ColumnCryptoTablesContext NewContext() =>
         Services.GetRequiredService<IDbContextFactory<ColumnCryptoTablesContext>>().CreateDbContext();
 
@@ -70,6 +82,7 @@ internal sealed class CliSession : IAsyncDisposable
         var configuration = Configuration;
         var database = Database;
         var services = new ServiceCollection();
+        services.AddSingleton(Environment.Time);
         services.AddLogging(logging =>
         {
             logging.ClearProviders();
@@ -91,7 +104,11 @@ internal sealed class CliSession : IAsyncDisposable
             .UseDbContextKeyStore<ColumnCryptoTablesContext>()
             .AddAwsKms()
             .WithoutHostedService();
-        services.AddDbContextFactory<ColumnCryptoTablesContext>((sp, options) => database.Configure(options).UseColumnEncryption(sp));
+        services.AddDbContextFactory<ColumnCryptoTablesContext>((sp, options) => database.Configure(options)
+            .UseColumnEncryption(sp)
+
+            // One run builds one provider; tests that run the tool many times in one process would trip this warning.
+            .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 }
