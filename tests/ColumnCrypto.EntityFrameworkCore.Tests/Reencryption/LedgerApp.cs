@@ -88,6 +88,8 @@ public sealed class LedgerApp : IAsyncDisposable
 
     public DataKeyRetirement Retirement => DataKeyRetirement.Create(CryptoDatabase, _services);
 
+    public EncryptedColumnRegistry Registry => new(CryptoDatabase);
+
     public async Task<List<Account>> AddAccountsAsync(int count, long firstId = 1)
     {
         var accounts = Enumerable.Range(0, count).Select(i => WithId(Account.Sample(firstId + i), firstId + i)).ToList();
