@@ -147,7 +147,7 @@ public sealed class ColumnEncryptor
             WriteAssociatedData(stored[..CiphertextFormat.HeaderSize], column, aad);
             try
             {
-                key.Cipher.Decrypt(
+                key.Decrypt(
                     stored.Slice(CiphertextFormat.NonceOffset, CiphertextFormat.NonceSize),
                     stored.Slice(CiphertextFormat.PayloadOffset, length),
                     stored[^CiphertextFormat.TagSize..],
@@ -235,7 +235,7 @@ public sealed class ColumnEncryptor
         Span<byte> aad = stackalloc byte[AssociatedDataLength(column)];
         WriteAssociatedData(span[..CiphertextFormat.HeaderSize], column, aad);
         var payload = span.Slice(CiphertextFormat.PayloadOffset, length);
-        key.Cipher.Encrypt(nonce, payload, payload, span[^CiphertextFormat.TagSize..], aad);
+        key.Encrypt(nonce, payload, payload, span[^CiphertextFormat.TagSize..], aad);
     }
 
     private static int AssociatedDataLength(EncryptedColumn column)
