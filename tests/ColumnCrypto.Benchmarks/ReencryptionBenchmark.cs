@@ -1,12 +1,400 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ColumnCrypto.Configuration;
+using ColumnCrypto.DependencyInjection;
+using ColumnCrypto.EntityFrameworkCore.Reencryption;
+using ColumnCrypto.Keys;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+
 namespace ColumnCrypto.Benchmarks;
 
-/// <summary>Re-encryption benchmark (owned by another engineer): a stub until it lands.</summary>
+/// <summary>The re-encryption benchmark's row: three encrypted 40-character strings.</summary>
+public sealed class ReencryptionRow
+{
+    public int Id { get; set; }
+
+    public string Email { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    public string Phone { get; set; } = string.Empty;
+}
+
+/// <summary>The re-encryption benchmark's model: table <c>reencrypt_people</c>, three encrypted columns.</summary>
+public sealed class ReencryptionBenchContext(DbContextOptions<ReencryptionBenchContext> options) : DbContext(options)
+{
+    public DbSet<ReencryptionRow> People => Set<ReencryptionRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<ReencryptionRow>(row =>
+    {
+        row.ToTable(ReencryptionBenchmark.Table);
+        row.Property(p => p.Id).ValueGeneratedNever();
+        row.Property(p => p.Email).IsEncrypted();
+        row.Property(p => p.Name).IsEncrypted();
+        row.Property(p => p.Phone).IsEncrypted();
+    });
+}
+
+/// <summary>
+/// Re-encrypting N rows × 3 encrypted columns on PostgreSQL (default 100,000 rows) with 1 and 2 workers, against a
+/// plain read + update of the same rows in the same run: the same batches in key order, each read and written back
+/// unchanged with one set-based UPDATE in one transaction, with as many workers (each on its own range of keys).
+/// Each re-encryption run follows a rollover, so every value moves to the new key; it is timed from the call to
+/// <see cref="ColumnReencryptor.RunAsync"/> to its return (coverage counts before and after included). The table is
+/// vacuumed before every timed step; the order of the two steps alternates between runs; medians are reported.
+/// Goal (issue 4): re-encryption at least half as fast as the plain read + update.
+/// </summary>
+/// <remarks>
+/// <c>dotnet run -c Release --project tests/ColumnCrypto.Benchmarks -- reencrypt [--rows N] [--runs N] [--batch N] [--output FILE] [--note TEXT] [--quick]</c>.
+/// PostgreSQL comes from COLUMNCRYPTO_BENCH_POSTGRES (scripts/bench.sh starts a throwaway cluster and sets it), or
+/// COLUMNCRYPTO_TEST_POSTGRES.
+/// </remarks>
 public static class ReencryptionBenchmark
 {
-    public static Task<int> RunAsync(string[] args)
+    public const string Table = "reencrypt_people";
+    public const double RatioGoal = 0.5;
+    private const int Columns = 3;
+    private static readonly string[] ColumnNames = ["Email", "Name", "Phone"];
+    private static readonly int[] WorkerCounts = [1, 2];
+
+    public static async Task<int> RunAsync(string[] args)
     {
-        _ = args;
-        Console.WriteLine("not implemented yet");
-        return Task.FromResult(0);
+        var settings = Settings.Parse(args);
+        var server = Environment.GetEnvironmentVariable(EfBenchmark.PostgresVariable) ?? Environment.GetEnvironmentVariable("COLUMNCRYPTO_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            Console.Error.WriteLine($"{EfBenchmark.PostgresVariable} is not set: the re-encryption benchmark needs PostgreSQL (scripts/bench.sh starts a throwaway cluster).");
+            return 2;
+        }
+
+        var loadBefore = MicroRunner.LoadAverage();
+        var connectionString = await CreateDatabaseAsync(server);
+        using var masterKey = new TempMasterKey();
+        var services = new ServiceCollection();
+        services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path).UseDbContextKeyStore<ReencryptionBenchContext>().WithoutHostedService();
+        services.AddDbContextFactory<ReencryptionBenchContext>((sp, o) => o.UseNpgsql(connectionString).UseColumnEncryption(sp));
+        await using var provider = services.BuildServiceProvider();
+        var keys = provider.GetRequiredService<IDataKeyManager>();
+        var contexts = provider.GetRequiredService<IDbContextFactory<ReencryptionBenchContext>>();
+        ColumnCryptoDatabase database;
+        await using (var context = await contexts.CreateDbContextAsync())
+        {
+            await context.Database.EnsureCreatedAsync();
+            await keys.InitializeAsync(CancellationToken.None);
+            database = ColumnCryptoDatabase.FromContext(context);
+            await new EncryptedColumnRegistry(database).SyncAsync(context);
+        }
+
+        Console.WriteLine($"== seeding {settings.Rows:N0} rows × {Columns} encrypted columns");
+        await SeedAsync(connectionString, provider.GetRequiredService<ColumnEncryptor>(), settings.Rows);
+
+        var results = new List<Measurement>();
+        for (var run = 0; run < settings.Runs; run++)
+        {
+            foreach (var workers in WorkerCounts)
+            {
+                var plainFirst = (run + workers) % 2 == 0;
+                double plain = 0, reencrypt = 0;
+                long written = 0;
+                for (var step = 0; step < 2; step++)
+                {
+                    await VacuumAsync(connectionString);
+                    if ((step == 0) == plainFirst)
+                    {
+                        plain = await TimePlainAsync(connectionString, settings.Rows, settings.Batch, workers);
+                    }
+                    else
+                    {
+                        (reencrypt, written) = await TimeReencryptionAsync(database, provider, keys, settings.Batch, workers);
+                    }
+                }
+
+                if (written != settings.Rows)
+                {
+                    throw new InvalidOperationException($"The re-encryption wrote {written} rows, not {settings.Rows}.");
+                }
+
+                var measurement = new Measurement(workers, settings.Rows / plain, settings.Rows / reencrypt);
+                results.Add(measurement);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"run {run + 1}, {workers} worker(s): plain {measurement.PlainRowsPerSecond:F0} rows/s, re-encryption {measurement.ReencryptRowsPerSecond:F0} rows/s, ratio {measurement.Ratio:F2}"));
+            }
+        }
+
+        await VerifyAsync(connectionString, provider.GetRequiredService<ColumnEncryptor>(), await keys.GetCurrentVersionAsync(CancellationToken.None));
+        var markdown = Report(settings, results, loadBefore, MicroRunner.LoadAverage(), await ServerVersionAsync(connectionString));
+        Console.WriteLine(markdown);
+        if (settings.Output is { } file)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await File.WriteAllTextAsync(file, markdown);
+            Console.WriteLine($"Written to {file}");
+        }
+
+        await DropDatabaseAsync(server, connectionString);
+        return 0;
+    }
+
+    // ---- the two measured operations -------------------------------------------------------------------------
+
+    /// <summary>Reads every row in batches in key order and writes it back unchanged, one transaction per batch.</summary>
+    private static async Task<double> TimePlainAsync(string connectionString, int rows, int batch, int workers)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var perWorker = (rows + workers - 1) / workers;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => PlainWorkerAsync(connectionString, w * perWorker, Math.Min(rows, (w + 1) * perWorker), batch))));
+        return stopwatch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task PlainWorkerAsync(string connectionString, int after, int last, int batch)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var cursor = after;
+        while (true)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            var ids = new List<int>(batch);
+            var values = new List<byte[]>[] { new(batch), new(batch), new(batch) };
+            await using (var select = new NpgsqlCommand(
+                $"SELECT \"Id\", \"Email\", \"Name\", \"Phone\" FROM {Table} WHERE \"Id\" > @c AND \"Id\" <= @last ORDER BY \"Id\" LIMIT @n", connection, transaction))
+            {
+                select.Parameters.AddWithValue("c", cursor);
+                select.Parameters.AddWithValue("last", last);
+                select.Parameters.AddWithValue("n", batch);
+                await using var reader = await select.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    ids.Add(reader.GetInt32(0));
+                    for (var c = 0; c < Columns; c++)
+                    {
+                        values[c].Add(reader.GetFieldValue<byte[]>(c + 1));
+                    }
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                await transaction.CommitAsync();
+                return;
+            }
+
+            await using (var update = new NpgsqlCommand(
+                $"UPDATE {Table} AS t SET \"Email\" = v.e, \"Name\" = v.n, \"Phone\" = v.p FROM unnest(@i, @e, @n, @p) AS v(i, e, n, p) WHERE t.\"Id\" = v.i",
+                connection, transaction))
+            {
+                update.Parameters.AddWithValue("i", ids.ToArray());
+                update.Parameters.AddWithValue("e", values[0].ToArray());
+                update.Parameters.AddWithValue("n", values[1].ToArray());
+                update.Parameters.AddWithValue("p", values[2].ToArray());
+                await update.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+            cursor = ids[^1];
+        }
+    }
+
+    /// <summary>Rolls over, then times one re-encryption run that moves every value to the new key.</summary>
+    private static async Task<(double Seconds, long Rows)> TimeReencryptionAsync(ColumnCryptoDatabase database, IServiceProvider services, IDataKeyManager keys, int batch, int workers)
+    {
+        await keys.RollOverAsync(CancellationToken.None);
+        var reencryptor = ColumnReencryptor.Create(database, services, new ReencryptionOptions { BatchSize = batch, PauseBetweenBatches = 0, Workers = workers });
+        var stopwatch = Stopwatch.StartNew();
+        var result = await reencryptor.RunAsync();
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        if (!result.Complete || result.Failed > 0)
+        {
+            throw new InvalidOperationException($"The re-encryption did not finish: {result.Failed} failed, {result.Columns.Sum(c => c.Remaining)} remain.");
+        }
+
+        return (seconds, result.RowsWritten);
+    }
+
+    // ---- set-up and checks ----------------------------------------------------------------------------------
+
+    private static async Task SeedAsync(string connectionString, ColumnEncryptor encryptor, int rows)
+    {
+        var columns = ColumnNames.Select(c => new EncryptedColumn(Table, c)).ToArray();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {Table} (\"Id\", \"Email\", \"Name\", \"Phone\") FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var id = 1; id <= rows; id++)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(id, NpgsqlDbType.Integer);
+                for (var c = 0; c < Columns; c++)
+                {
+                    await importer.WriteAsync(encryptor.Encrypt(columns[c], Value(id, c)), NpgsqlDbType.Bytea);
+                }
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        await VacuumAsync(connectionString);
+    }
+
+    private static string Value(int id, int column) => $"{ColumnNames[column].ToLowerInvariant()}-{id}".PadRight(40, '.');
+
+    /// <summary>After all runs: every value is on the newest key and decrypts to what was seeded.</summary>
+    private static async Task VerifyAsync(string connectionString, ColumnEncryptor encryptor, int newest)
+    {
+        var columns = ColumnNames.Select(c => new EncryptedColumn(Table, c)).ToArray();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT \"Id\", \"Email\", \"Name\", \"Phone\" FROM {Table}", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var id = reader.GetInt32(0);
+            for (var c = 0; c < Columns; c++)
+            {
+                var stored = reader.GetFieldValue<byte[]>(c + 1);
+                if (ColumnEncryptor.GetKeyVersion(stored) != newest || encryptor.Decrypt<string>(columns[c], stored) != Value(id, c))
+                {
+                    throw new InvalidOperationException($"Row {id} column {ColumnNames[c]} is wrong after the benchmark.");
+                }
+            }
+        }
+    }
+
+    private static async Task VacuumAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"VACUUM ANALYZE {Table}", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string server)
+    {
+        var name = "cc_reenc_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    private static async Task DropDatabaseAsync(string server, string connectionString)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(connectionString).Database} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> ServerVersionAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection.PostgreSqlVersion.ToString();
+    }
+
+    // ---- report ---------------------------------------------------------------------------------------------
+
+    private static string Report(Settings settings, List<Measurement> results, string loadBefore, string loadAfter, string postgresVersion)
+    {
+        var md = new StringBuilder()
+            .AppendLine("# Re-encryption throughput (PostgreSQL)")
+            .AppendLine()
+            .AppendLine("Command: `scripts/bench.sh reencrypt`, which runs")
+            .AppendLine(CultureInfo.InvariantCulture, $"`dotnet run -c Release --project tests/ColumnCrypto.Benchmarks -- reencrypt {settings.CommandLine}` against a throwaway PostgreSQL cluster.")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"{settings.Rows:N0} rows × {Columns} encrypted 40-character strings (bytea), batches of {settings.Batch} rows, {settings.Runs} run(s) per worker count, medians.")
+            .AppendLine("- **plain read + update**: the same rows read in key order in batches and written back unchanged with one `UPDATE ... FROM unnest(...)` per batch, one transaction per batch; with N workers, each on its own key range.")
+            .AppendLine("- **re-encryption**: after a rollover, `ColumnReencryptor.RunAsync` with `Workers = N`, `PauseBetweenBatches = 0`: each batch read with `FOR UPDATE SKIP LOCKED`, every value decrypted, sealed under the new key and decrypted again to verify, written with one conditional set-based `UPDATE`, progress stored after each batch; the coverage counts before and after the run are included in the time.")
+            .AppendLine("- The table is vacuumed before every timed step; the order of the two steps alternates between runs. After the last run every value is checked to be on the newest key and to decrypt to the seeded text.")
+            .AppendLine()
+            .AppendLine(MachineInfo.Markdown())
+            .AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL | {postgresVersion} (same machine, loopback) |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| load average (1 min) before / after | {loadBefore} / {loadAfter} |")
+            .AppendLine()
+            .AppendLine(settings.Note is null ? string.Empty : $"> {settings.Note}\n")
+            .AppendLine("## Results (medians)")
+            .AppendLine()
+            .AppendLine("| workers | plain read + update | re-encryption | ratio (re-encryption / plain) | goal ≥ 0.5 met |")
+            .AppendLine("| ---: | ---: | ---: | ---: | --- |");
+        foreach (var workers in WorkerCounts)
+        {
+            var runs = results.Where(r => r.Workers == workers).ToList();
+            var plain = Median(runs.Select(r => r.PlainRowsPerSecond));
+            var reencrypt = Median(runs.Select(r => r.ReencryptRowsPerSecond));
+            var ratio = Median(runs.Select(r => r.Ratio));
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {workers} | {plain:N0} rows/s | {reencrypt:N0} rows/s | {ratio:F2} | {MicroRunner.Yes(ratio >= RatioGoal)} |");
+        }
+
+        md.AppendLine()
+            .AppendLine("The ratio is the median of the per-run ratios (both steps of a run share the machine's state).")
+            .AppendLine()
+            .AppendLine("## Every run")
+            .AppendLine()
+            .AppendLine("| workers | plain rows/s | re-encryption rows/s | ratio |")
+            .AppendLine("| ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workers} | {r.PlainRowsPerSecond:N0} | {r.ReencryptRowsPerSecond:N0} | {r.Ratio:F2} |");
+        }
+
+        return md.ToString();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private sealed record Measurement(int Workers, double PlainRowsPerSecond, double ReencryptRowsPerSecond)
+    {
+        public double Ratio => ReencryptRowsPerSecond / PlainRowsPerSecond;
+    }
+
+    private sealed class Settings
+    {
+        public int Rows { get; private set; } = 100_000;
+
+        public int Runs { get; private set; } = 3;
+
+        public int Batch { get; private set; } = ReencryptionOptions.DefaultBatchSize;
+
+        public string? Output { get; private set; }
+
+        public string? Note { get; private set; }
+
+        public string CommandLine { get; private set; } = string.Empty;
+
+        public static Settings Parse(string[] args)
+        {
+            var settings = new Settings();
+            var shown = new List<string>();
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--rows": settings.Rows = int.Parse(Next(), CultureInfo.InvariantCulture); shown.Add($"--rows {settings.Rows}"); break;
+                    case "--runs": settings.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); shown.Add($"--runs {settings.Runs}"); break;
+                    case "--batch": settings.Batch = int.Parse(Next(), CultureInfo.InvariantCulture); shown.Add($"--batch {settings.Batch}"); break;
+                    case "--output": settings.Output = Next(); shown.Add($"--output {settings.Output}"); break;
+                    case "--note": settings.Note = Next(); break;
+                    case "--quick": settings.Rows = 10_000; settings.Runs = 1; shown.Add("--quick"); break;
+                    default: throw new ArgumentException($"Unknown option '{args[i]}' (reencrypt takes --rows, --runs, --batch, --output, --note, --quick).");
+                }
+            }
+
+            settings.CommandLine = string.Join(' ', shown);
+            return settings;
+        }
     }
 }

@@ -21,7 +21,8 @@ internal sealed record RowChange(object[] Key, object?[] Old, object?[] New, Val
 
 /// <summary>
 /// Writes a batch's new values inside the batch's transaction, each only where the stored value is still the one
-/// that was read, so a concurrent application write always wins.
+/// that was read, so a concurrent application write always wins: on PostgreSQL through the row locks the batch's read
+/// took, on SQLite (no row locks) by comparing the stored value in the UPDATE's condition.
 /// </summary>
 internal interface IBatchWriter
 {

@@ -5,8 +5,10 @@ using System.Text;
 namespace ColumnCrypto.EntityFrameworkCore.Reencryption;
 
 /// <summary>
-/// One set-based statement per batch: <c>UPDATE t SET c = CASE WHEN t.c = v.old THEN v.new ELSE t.c END FROM unnest(...)</c>,
-/// with arrays of keys, old and new values, returning which values were written.
+/// One set-based, prepared statement per batch: <c>UPDATE t SET c = COALESCE(v.new, t.c) FROM unnest(keys, new values)</c>.
+/// The condition that each value is still the one that was read is the row lock: the batch read its rows with
+/// <c>FOR UPDATE</c> in the same transaction, so no other transaction can have changed (or deleted) them; an application
+/// write waits for the commit and then applies on top, so it wins. Comparing the old values again would only cost time.
 /// </summary>
 internal sealed class PostgreSqlBatchWriter : IBatchWriter
 {
@@ -28,57 +30,35 @@ internal sealed class PostgreSqlBatchWriter : IBatchWriter
 
         foreach (var column in plan.Columns)
         {
-            command.Add(Name("@o", column.Index), Column(changes, c => c.Old[column.Index], column.Storage));
-            command.Add(Name("@n", column.Index), Column(changes, c => c.New[column.Index], column.Storage));
+            command.Add(Name("@n", column.Index), column.Storage == EncryptedStorage.Binary
+                ? changes.Select(c => (byte[]?)c.New[column.Index]).ToArray()
+                : changes.Select(c => (string?)c.New[column.Index]).ToArray());
         }
 
-        var written = new bool[count][];
-        for (var r = 0; r < count; r++)
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (updated != count)
         {
-            written[r] = new bool[plan.Columns.Count];
+            // Impossible while the batch's row locks hold; never commit a batch whose outcome is unknown.
+            throw new InvalidOperationException($"Re-encrypting {plan.Name} updated {updated} rows of a batch of {count} locked rows; the batch is rolled back.");
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var row = reader.GetInt32(0);
-            for (var c = 0; c < plan.Columns.Count; c++)
-            {
-                written[row][c] = reader.GetBoolean(c + 1);
-            }
-        }
-
-        return written;
-    }
-
-    private static Array Column(IReadOnlyList<RowChange> changes, Func<RowChange, object?> value, EncryptedStorage storage)
-    {
-        if (storage == EncryptedStorage.Binary)
-        {
-            return changes.Select(c => (byte[]?)value(c)).ToArray();
-        }
-
-        return changes.Select(c => (string?)value(c)).ToArray();
+        return [.. changes.Select(c => c.New.Select(n => n is not null).ToArray())];
     }
 
     private static string Sql(TablePlan plan)
     {
         var keys = plan.QuotedKeys;
         var columns = plan.Columns;
-        var sql = new StringBuilder("UPDATE ").Append(plan.SqlTable).Append(" AS t SET ");
-        sql.AppendJoin(", ", columns.Select(c =>
-            $"{c.Quoted} = CASE WHEN v.o{N(c.Index)} IS NOT NULL AND t.{c.Quoted} = v.o{N(c.Index)} THEN v.n{N(c.Index)} ELSE t.{c.Quoted} END"));
-        sql.Append(" FROM unnest(@i, ")
-            .AppendJoin(", ", keys.Select((_, k) => Name("@k", k)).Concat(columns.SelectMany(c => new[] { Name("@o", c.Index), Name("@n", c.Index) })))
+        return new StringBuilder("UPDATE ").Append(plan.SqlTable).Append(" AS t SET ")
+            .AppendJoin(", ", columns.Select(c => $"{c.Quoted} = COALESCE(v.n{N(c.Index)}, t.{c.Quoted})"))
+            .Append(" FROM unnest(@i, ")
+            .AppendJoin(", ", keys.Select((_, k) => Name("@k", k)).Concat(columns.Select(c => Name("@n", c.Index))))
             .Append(") AS v(i, ")
-            .AppendJoin(", ", keys.Select((_, k) => Name("k", k)).Concat(columns.SelectMany(c => new[] { Name("o", c.Index), Name("n", c.Index) })))
+            .AppendJoin(", ", keys.Select((_, k) => Name("k", k)).Concat(columns.Select(c => Name("n", c.Index))))
             .Append(") WHERE ")
             .AppendJoin(" AND ", keys.Select((key, k) => $"t.{key} = v.k{N(k)}"))
-            .Append(" AND (")
-            .AppendJoin(" OR ", columns.Select(c => $"(v.o{N(c.Index)} IS NOT NULL AND t.{c.Quoted} = v.o{N(c.Index)})"))
-            .Append(") RETURNING v.i, ")
-            .AppendJoin(", ", columns.Select(c => $"COALESCE(t.{c.Quoted} = v.n{N(c.Index)}, false)"));
-        return sql.ToString();
+            .ToString();
     }
 
     private static string Name(string prefix, int index) => prefix + N(index);

@@ -8,8 +8,6 @@ namespace ColumnCrypto.EntityFrameworkCore.Reencryption;
 /// </summary>
 internal sealed class ProgressStore(ColumnCryptoDatabase database, TimeProvider time)
 {
-    private const string Key = "table_schema = @s AND table_name = @t AND column_name = @c";
-
     private string Table => database.TableName(ColumnCryptoTableNames.ReencryptionProgress);
 
     /// <summary>Sets every column's row at the start (or end) of a table's run.</summary>
@@ -39,24 +37,29 @@ internal sealed class ProgressStore(ColumnCryptoDatabase database, TimeProvider 
         }
     }
 
-    /// <summary>Adds a committed batch's counts to the table's rows.</summary>
+    /// <summary>Adds a committed batch's counts to the table's rows, in one statement.</summary>
     public async Task AddBatchAsync(DbConnection connection, TablePlan plan, long[] done, long[] failed, string lastKey, double rowsPerSecond, string worker, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        string PerColumn(string prefix) =>
+            "CASE column_name " + string.Concat(plan.Columns.Select(c => $"WHEN @c{c.Index} THEN @{prefix}{c.Index} ")) + "ELSE 0 END";
+
+        await using var command = DbCommands.Create(connection,
+            $"UPDATE {Table} SET done_values = done_values + {PerColumn("d")}, failed_values = failed_values + {PerColumn("f")}, " +
+            "rows_per_second = @rate, last_key = @last, worker = @worker, updated_at = @now WHERE table_schema = @s AND table_name = @t");
+        command.Add("@s", plan.Schema ?? string.Empty);
+        command.Add("@t", plan.Table);
         foreach (var column in plan.Columns)
         {
-            await using var command = DbCommands.Create(connection,
-                $"UPDATE {Table} SET done_values = done_values + @done, failed_values = failed_values + @failed, rows_per_second = @rate, " +
-                $"last_key = @last, worker = @worker, updated_at = @now WHERE {Key}");
-            AddKey(command, plan, column);
-            command.Add("@done", done[column.Index]);
-            command.Add("@failed", failed[column.Index]);
-            command.Add("@rate", rowsPerSecond);
-            command.Add("@last", lastKey.Length <= 1024 ? lastKey : lastKey[..1024]);
-            command.Add("@worker", worker);
-            command.Add("@now", now);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.Add($"@c{column.Index}", column.Name);
+            command.Add($"@d{column.Index}", done[column.Index]);
+            command.Add($"@f{column.Index}", failed[column.Index]);
         }
+
+        command.Add("@rate", rowsPerSecond);
+        command.Add("@last", lastKey.Length <= 1024 ? lastKey : lastKey[..1024]);
+        command.Add("@worker", worker);
+        command.Add("@now", time.GetUtcNow());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Marks a table that could not be read.</summary>

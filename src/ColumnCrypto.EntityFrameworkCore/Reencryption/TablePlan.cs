@@ -68,8 +68,12 @@ internal sealed class TablePlan
 
     private bool HasBinary { get; }
 
-    /// <summary>The query for the next batch after <c>@k0..</c> (or from the start), locking rows where the dialect can.</summary>
-    public string BatchQuery(bool fromStart)
+    /// <summary>
+    /// The query for the next batch after <c>@k0..</c> (or from the start), locking rows where the dialect can. The limit
+    /// is a literal: with a parameter, PostgreSQL's generic plan for the prepared statement may scan and sort the whole
+    /// table for every batch instead of walking the primary key index.
+    /// </summary>
+    public string BatchQuery(bool fromStart, int limit)
     {
         var sql = new StringBuilder("SELECT ")
             .AppendJoin(", ", QuotedKeys.Concat(Columns.Select(c => c.Stored)))
@@ -81,13 +85,13 @@ internal sealed class TablePlan
         }
 
         return sql.Append(" ORDER BY ").AppendJoin(", ", QuotedKeys)
-            .Append(" LIMIT @limit")
+            .Append(" LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture))
             .Append(Dialect.LockClause)
             .ToString();
     }
 
-    /// <summary>Adds the target header parameters that <see cref="BatchQuery"/> uses, the cursor and the limit.</summary>
-    public void AddBatchParameters(DbCommand command, int targetVersion, object[]? cursor, int limit)
+    /// <summary>Adds the target header parameters that <see cref="BatchQuery"/> uses, and the cursor.</summary>
+    public void AddBatchParameters(DbCommand command, int targetVersion, object[]? cursor)
     {
         if (HasBinary)
         {
@@ -111,8 +115,6 @@ internal sealed class TablePlan
                 command.Add(Invariant($"@k{i}"), cursor[i]);
             }
         }
-
-        command.Add("@limit", limit);
     }
 
     /// <summary>

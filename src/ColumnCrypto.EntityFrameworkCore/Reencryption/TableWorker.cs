@@ -25,6 +25,9 @@ internal sealed class TableWorker(
     // instance that had not seen the rollover yet. A pass that writes nothing ends the table.
     private const int MaxPasses = 5;
 
+    // Below this many rows a batch is re-encrypted on the worker's own thread.
+    private const int ParallelBatchSize = 64;
+
     private readonly TablePlan _plan = run.Plan;
     private readonly IBatchWriter _writer = run.Plan.Dialect.CreateWriter();
 
@@ -114,8 +117,11 @@ internal sealed class TableWorker(
 
     private async Task<List<BatchRow>> ReadAsync(DbConnection connection, DbTransaction? transaction, object[]? cursor, CancellationToken cancellationToken)
     {
-        await using var command = DbCommands.Create(connection, _plan.BatchQuery(fromStart: cursor is null), transaction);
-        _plan.AddBatchParameters(command, run.TargetVersion, cursor, options.BatchSize);
+        await using var command = DbCommands.Create(connection, _plan.BatchQuery(fromStart: cursor is null, options.BatchSize), transaction);
+        _plan.AddBatchParameters(command, run.TargetVersion, cursor);
+
+        // Prepared once per connection and reused by every batch (PostgreSQL would otherwise plan each one again).
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var keys = _plan.KeyColumns.Count;
         var rows = new List<BatchRow>(options.BatchSize);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -139,51 +145,66 @@ internal sealed class TableWorker(
         return rows;
     }
 
-    /// <summary>Re-encrypts a batch in memory; values that cannot be re-encrypted are recorded and left as they are.</summary>
+    /// <summary>
+    /// Re-encrypts a batch in memory, on all cores for large batches (the database waits meanwhile, and the encryptor is
+    /// thread-safe); values that cannot be re-encrypted are recorded and left as they are.
+    /// </summary>
     private (List<RowChange> Changes, long[] Failed) Prepare(List<BatchRow> rows)
     {
-        var changes = new List<RowChange>(rows.Count);
+        var prepared = new RowChange?[rows.Count];
         var failed = new long[_plan.Columns.Count];
-        foreach (var row in rows)
+        if (rows.Count >= ParallelBatchSize && Environment.ProcessorCount > 1)
         {
-            var columns = _plan.Columns.Count;
-            var old = new object?[columns];
-            var replacement = new object?[columns];
-            var kinds = new ValueChange[columns];
-            foreach (var column in _plan.Columns)
+            Parallel.For(0, rows.Count, i => prepared[i] = PrepareRow(rows[i], failed));
+        }
+        else
+        {
+            for (var i = 0; i < rows.Count; i++)
             {
-                if (row.Values[column.Index] is not { } stored)
-                {
-                    continue;
-                }
-
-                string? failure;
-                try
-                {
-                    (replacement[column.Index], kinds[column.Index], failure) = Transform(column, stored);
-                }
-                catch (Exception e) when (e is ColumnDecryptionException or FormatException or CryptographicException or InvalidCastException)
-                {
-                    failure = e.Message;
-                }
-
-                if (failure is not null)
-                {
-                    failed[column.Index] += run.RecordFailure(column.Index, row.Key, failure) ? 1 : 0;
-                }
-                else if (replacement[column.Index] is not null)
-                {
-                    old[column.Index] = stored;
-                }
-            }
-
-            if (kinds.Any(k => k != ValueChange.None))
-            {
-                changes.Add(new RowChange(row.Key, old, replacement, kinds));
+                prepared[i] = PrepareRow(rows[i], failed);
             }
         }
 
-        return (changes, failed);
+        return ([.. prepared.OfType<RowChange>()], failed);
+    }
+
+    private RowChange? PrepareRow(BatchRow row, long[] failed)
+    {
+        var columns = _plan.Columns.Count;
+        var old = new object?[columns];
+        var replacement = new object?[columns];
+        var kinds = new ValueChange[columns];
+        foreach (var column in _plan.Columns)
+        {
+            if (row.Values[column.Index] is not { } stored)
+            {
+                continue;
+            }
+
+            string? failure;
+            try
+            {
+                (replacement[column.Index], kinds[column.Index], failure) = Transform(column, stored);
+            }
+            catch (Exception e) when (e is ColumnDecryptionException or FormatException or CryptographicException or InvalidCastException)
+            {
+                failure = e.Message;
+            }
+
+            if (failure is not null)
+            {
+                if (run.RecordFailure(column.Index, row.Key, failure))
+                {
+                    Interlocked.Increment(ref failed[column.Index]);
+                }
+            }
+            else if (replacement[column.Index] is not null)
+            {
+                old[column.Index] = stored;
+            }
+        }
+
+        return kinds.Any(k => k != ValueChange.None) ? new RowChange(row.Key, old, replacement, kinds) : null;
     }
 
     /// <summary>The new stored value, or null when the value is already on the target key (or newer), or why it cannot be re-encrypted.</summary>
