@@ -97,7 +97,8 @@ internal static class LegacyPlaintext
                 TypeCode.Single => float.Parse(trimmed, NumberStyles.Float, inv),
                 TypeCode.Double => double.Parse(trimmed, NumberStyles.Float, inv),
                 TypeCode.Decimal => decimal.Parse(trimmed, NumberStyles.Float, inv),
-                TypeCode.DateTime => DateTime.Parse(trimmed, inv, DateTimeStyles.RoundtripKind),
+                // With an offset or Z: converted to UTC (Kind Utc, as Npgsql's timestamptz); without: Kind Unspecified.
+                TypeCode.DateTime => DateTime.Parse(trimmed, inv, DateTimeStyles.AdjustToUniversal),
                 _ when type == typeof(Guid) => Guid.Parse(trimmed, inv),
                 _ when type == typeof(DateTimeOffset) => DateTimeOffset.Parse(WithFullOffset(trimmed), inv, DateTimeStyles.AssumeUniversal),
                 _ when type == typeof(DateOnly) => DateOnly.Parse(trimmed, inv),
