@@ -106,7 +106,4 @@ public sealed class ColumnCryptoDatabase
 
     /// <summary>The quoted name of one of ColumnCrypto's tables.</summary>
     internal string TableName(string name) => Dialect.Table(Schema, name);
-
-    /// <summary>A schema name as the registry stores it: empty for the default schema.</summary>
-    internal string SchemaKey => Schema ?? string.Empty;
 }
