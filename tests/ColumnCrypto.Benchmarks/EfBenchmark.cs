@@ -50,6 +50,30 @@ public sealed class PlainContext(DbContextOptions<PlainContext> options) : DbCon
 }
 
 /// <summary>
+/// A diagnostic third model: unencrypted, storing the very ciphertext bytes the encrypted model stores (75-byte binary
+/// values instead of 40-character text). Encrypted minus this is the cost of the cryptography; this minus plain is the
+/// cost of storing and moving bigger binary values.
+/// </summary>
+public sealed class PersonBlob
+{
+    public int Id { get; set; }
+
+    public byte[] Email { get; set; } = [];
+
+    public byte[] Name { get; set; } = [];
+
+    public byte[] Phone { get; set; } = [];
+}
+
+/// <summary>The unencrypted model of <see cref="PersonBlob"/>.</summary>
+public sealed class BlobContext(DbContextOptions<BlobContext> options) : DbContext(options)
+{
+    public DbSet<PersonBlob> People => Set<PersonBlob>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<PersonBlob>().ToTable("people");
+}
+
+/// <summary>
 /// EF Core end to end: N rows × 3 encrypted 40-character strings inserted with one SaveChanges, then read back with
 /// AsNoTracking, against the same model unencrypted, in one process. Each variant has its own database (EnsureCreated
 /// creates nothing in a database that has tables). Variants alternate which goes first in each run; every timed step
@@ -67,13 +91,13 @@ public static class EfBenchmark
     public static async Task<int> RunAsync(Options options)
     {
         var loadBefore = MicroRunner.LoadAverage();
-        var kmsUrl = Environment.GetEnvironmentVariable(KmsVariable);
-        var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+        var kmsUrl = Environment.GetEnvironmentVariable(KmsVariable) is { Length: > 0 } url ? url : null;
+        var postgres = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } pg ? pg : null;
         var results = new List<ProviderResult>();
         using var counters = new CallCounters();
 
         results.Add(await RunProviderAsync("SQLite", new SqliteDatabases(), kmsUrl, counters, options));
-        if (string.IsNullOrWhiteSpace(postgres))
+        if (postgres is null)
         {
             Console.Error.WriteLine($"{PostgresVariable} is not set: PostgreSQL skipped (scripts/bench.sh starts a throwaway cluster and sets it).");
         }
@@ -93,12 +117,13 @@ public static class EfBenchmark
         using var masterKey = new TempMasterKey();
         var encryptedConnection = await databases.CreateAsync("enc");
         var plainConnection = await databases.CreateAsync("plain");
+        var blobConnection = await databases.CreateAsync("blob");
         var kmsKeyId = kmsUrl is null ? null : await CreateKmsKeyAsync(kmsUrl);
         var result = new ProviderResult(name, options.Rows) { UsedKms = kmsKeyId is not null };
 
         // Deployment: one instance creates the schema and data key version 1, then goes away.
         counters.Reset();
-        await using (var setup = BuildApp(databases, encryptedConnection, plainConnection, masterKey, kmsUrl, kmsKeyId))
+        await using (var setup = BuildApp(databases, encryptedConnection, plainConnection, blobConnection, masterKey, kmsUrl, kmsKeyId))
         {
             await using (var context = await setup.GetRequiredService<IDbContextFactory<EncryptedContext>>().CreateDbContextAsync())
             {
@@ -110,6 +135,11 @@ public static class EfBenchmark
                 await context.Database.EnsureCreatedAsync();
             }
 
+            await using (var context = await setup.GetRequiredService<IDbContextFactory<BlobContext>>().CreateDbContextAsync())
+            {
+                await context.Database.EnsureCreatedAsync();
+            }
+
             await setup.GetRequiredService<IDataKeyManager>().InitializeAsync(CancellationToken.None);
         }
 
@@ -117,18 +147,46 @@ public static class EfBenchmark
 
         // The measured application: a new instance (a new process, as far as keys go) on the existing key table.
         counters.Reset();
-        await using var app = BuildApp(databases, encryptedConnection, plainConnection, masterKey, kmsUrl, kmsKeyId);
+        await using var app = BuildApp(databases, encryptedConnection, plainConnection, blobConnection, masterKey, kmsUrl, kmsKeyId);
         var encrypted = app.GetRequiredService<IDbContextFactory<EncryptedContext>>();
         var plain = app.GetRequiredService<IDbContextFactory<PlainContext>>();
+        var blob = app.GetRequiredService<IDbContextFactory<BlobContext>>();
         await app.GetRequiredService<IDataKeyManager>().InitializeAsync(CancellationToken.None);
 
         var values = Enumerable.Range(0, options.Rows)
             .Select(i => (Email: Pad($"user{i:D7}@example.test"), Name: Pad($"Given{i:D7} Family"), Phone: Pad($"+44 20 7946 {i:D7}")))
             .ToArray();
+        var emails = values.Select(v => v.Email).ToHashSet(StringComparer.Ordinal);
+
+        // The blob model stores the bytes the encrypted model would (encrypted once, outside any timing).
+        var encryptor = app.GetRequiredService<ColumnEncryptor>();
+        var blobValues = values.Select(v => (
+                Email: encryptor.Encrypt(new EncryptedColumn("people", "Email"), v.Email)!,
+                Name: encryptor.Encrypt(new EncryptedColumn("people", "Name"), v.Name)!,
+                Phone: encryptor.Encrypt(new EncryptedColumn("people", "Phone"), v.Phone)!))
+            .ToArray();
+        var blobSize = blobValues[0].Email.Length;
+
         var variants = new[]
         {
-            new Variant("plain", () => plain.CreateDbContext(), c => ((PlainContext)c).People),
-            new Variant("encrypted", () => encrypted.CreateDbContext(), c => ((EncryptedContext)c).People),
+            new Variant(
+                Plain,
+                () => plain.CreateDbContext(),
+                () => values.Select(v => new Person { Email = v.Email, Name = v.Name, Phone = v.Phone }).ToList(),
+                async c => await ((PlainContext)c).People.AsNoTracking().ToListAsync(),
+                rows => VerifyPeople(rows, values.Length, emails)),
+            new Variant(
+                Encrypted,
+                () => encrypted.CreateDbContext(),
+                () => values.Select(v => new Person { Email = v.Email, Name = v.Name, Phone = v.Phone }).ToList(),
+                async c => await ((EncryptedContext)c).People.AsNoTracking().ToListAsync(),
+                rows => VerifyPeople(rows, values.Length, emails)),
+            new Variant(
+                Blobs,
+                () => blob.CreateDbContext(),
+                () => blobValues.Select(v => new PersonBlob { Email = v.Email, Name = v.Name, Phone = v.Phone }).ToList(),
+                async c => await ((BlobContext)c).People.AsNoTracking().ToListAsync(),
+                rows => rows.Count == values.Length && rows.Cast<PersonBlob>().All(p => p.Email.Length == blobSize)),
         };
 
         for (var run = 0; run < options.WarmupRuns + options.Runs; run++)
@@ -141,12 +199,12 @@ public static class EfBenchmark
                 counters.Reset();
             }
 
-            // Interleaved: the variant that goes first alternates, so drift (other load, caches, WAL) hits both alike.
-            var order = run % 2 == 0 ? variants : [variants[1], variants[0]];
+            // Interleaved: the order rotates every run, so drift (other load, caches, WAL) hits every variant alike.
+            var order = variants.Skip(run % variants.Length).Concat(variants.Take(run % variants.Length)).ToArray();
             foreach (var variant in order)
             {
                 await databases.EmptyAsync(variant.CreateContext);
-                var insert = await TimeInsertAsync(variant, values);
+                var insert = await TimeInsertAsync(variant);
                 if (measured)
                 {
                     result.Add("insert", variant.Name, insert);
@@ -155,7 +213,7 @@ public static class EfBenchmark
 
             foreach (var variant in order)
             {
-                var (read, ok) = await TimeReadAsync(variant, values);
+                var (read, ok) = await TimeReadAsync(variant);
                 result.Verified &= ok;
                 if (measured)
                 {
@@ -163,7 +221,7 @@ public static class EfBenchmark
                 }
             }
 
-            Console.WriteLine($"  run {run + 1}{(measured ? string.Empty : " (warm-up)")}: " + string.Join("; ", variants.Select(v =>
+            Console.WriteLine($"  run {run + 1}{(measured ? string.Empty : " (warm-up)")}: " + string.Join("; ", order.Select(v =>
                 $"{v.Name} insert {result.Last("insert", v.Name, measured)} read {result.Last("read", v.Name, measured)}")));
         }
 
@@ -175,7 +233,7 @@ public static class EfBenchmark
     }
 
     /// <summary>One application instance as a user wires it: AddColumnCrypto, the key table in the encrypted context's database.</summary>
-    private static ServiceProvider BuildApp(IDatabases databases, string encryptedConnection, string plainConnection, TempMasterKey masterKey, string? kmsUrl, string? kmsKeyId)
+    private static ServiceProvider BuildApp(IDatabases databases, string encryptedConnection, string plainConnection, string blobConnection, TempMasterKey masterKey, string? kmsUrl, string? kmsKeyId)
     {
         var services = new ServiceCollection();
         var crypto = services.AddColumnCrypto(o =>
@@ -196,43 +254,46 @@ public static class EfBenchmark
 
         services.AddDbContextFactory<EncryptedContext>((sp, o) => databases.Configure(o, encryptedConnection).UseColumnEncryption(sp));
         services.AddDbContextFactory<PlainContext>((_, o) => databases.Configure(o, plainConnection));
+        services.AddDbContextFactory<BlobContext>((_, o) => databases.Configure(o, blobConnection));
         return services.BuildServiceProvider();
     }
 
-    private static async Task<Timing> TimeInsertAsync(Variant variant, (string Email, string Name, string Phone)[] values)
+    private static async Task<Timing> TimeInsertAsync(Variant variant)
     {
-        var people = values.Select(v => new Person { Email = v.Email, Name = v.Name, Phone = v.Phone }).ToList();
-        var timing = StepTimer.Start();
+        var rows = variant.NewRows();
+        var timer = StepTimer.Start();
         await using (var context = variant.CreateContext())
         {
-            variant.Set(context).AddRange(people);
+            context.AddRange(rows);
             await context.SaveChangesAsync();
         }
 
-        return timing.Stop();
+        return timer.Stop();
     }
 
-    private static async Task<(Timing Timing, bool Ok)> TimeReadAsync(Variant variant, (string Email, string Name, string Phone)[] values)
+    private static async Task<(Timing Timing, bool Ok)> TimeReadAsync(Variant variant)
     {
-        var timing = StepTimer.Start();
-        List<Person> people;
+        var timer = StepTimer.Start();
+        IReadOnlyList<object> rows;
         await using (var context = variant.CreateContext())
         {
-            people = await variant.Set(context).AsNoTracking().ToListAsync();
+            rows = await variant.ReadAll(context);
         }
 
-        var elapsed = timing.Stop();
+        var timing = timer.Stop();
 
         // Outside the timing: every row came back, with its values.
-        var expected = values.Select(v => v.Email).ToHashSet(StringComparer.Ordinal);
-        var ok = people.Count == values.Length && people.All(p => expected.Contains(p.Email) && p.Name.Length == 40 && p.Phone.Length == 40);
+        var ok = variant.Verify(rows);
         if (!ok)
         {
-            Console.Error.WriteLine($"  {variant.Name}: read back {people.Count} rows that do not match what was inserted");
+            Console.Error.WriteLine($"  {variant.Name}: read back {rows.Count} rows that do not match what was inserted");
         }
 
-        return (elapsed, ok);
+        return (timing, ok);
     }
+
+    private static bool VerifyPeople(IReadOnlyList<object> rows, int count, HashSet<string> emails) =>
+        rows.Count == count && rows.Cast<Person>().All(p => emails.Contains(p.Email) && p.Name.Length == 40 && p.Phone.Length == 40);
 
     /// <summary>Wall-clock time and this process's CPU time (all threads) of one step.</summary>
     private readonly record struct Timing(double WallMs, double CpuMs);
@@ -337,6 +398,23 @@ public static class EfBenchmark
         }
 
         md.AppendLine()
+            .AppendLine("## Where the added cost goes")
+            .AppendLine()
+            .AppendLine("`blobs` is a third, unencrypted model that stores the same ciphertext bytes (75-byte binary values instead of 40-character text).")
+            .AppendLine("Its difference from plain is the cost of storing and moving bigger binary values; encrypted minus blobs is the cryptography (plus the value converter).")
+            .AppendLine()
+            .AppendLine("| provider | step | plain | blobs | encrypted | storage per value (blobs − plain) | crypto per value (encrypted − blobs) | CPU: storage per value | CPU: crypto per value |")
+            .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            foreach (var step in new[] { "insert", "read" })
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {r.Name} | {step} | {Ms(r.Median(step, Plain))} | {Ms(r.Median(step, Blobs))} | {Ms(r.Median(step, Encrypted))} | {r.MicrosPerValue(step, Blobs, Plain):F3} µs | {r.MicrosPerValue(step, Encrypted, Blobs):F3} µs | {r.MicrosPerValue(step, Blobs, Plain, cpu: true):F3} µs | {r.MicrosPerValue(step, Encrypted, Blobs, cpu: true):F3} µs |");
+            }
+        }
+
+        md.AppendLine()
             .AppendLine("## Key calls")
             .AppendLine()
             .AppendLine(kms
@@ -359,7 +437,7 @@ public static class EfBenchmark
         {
             foreach (var step in new[] { "insert", "read" })
             {
-                foreach (var variant in new[] { "plain", "encrypted" })
+                foreach (var variant in new[] { Plain, Encrypted, Blobs })
                 {
                     md.AppendLine(CultureInfo.InvariantCulture, $"- {r.Name} {step} {variant}: {Join(r.Wall(step, variant))}");
                 }
@@ -381,7 +459,16 @@ public static class EfBenchmark
             : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private sealed record Variant(string Name, Func<DbContext> CreateContext, Func<DbContext, DbSet<Person>> Set);
+    private const string Plain = "plain";
+    private const string Encrypted = "encrypted";
+    private const string Blobs = "blobs";
+
+    private sealed record Variant(
+        string Name,
+        Func<DbContext> CreateContext,
+        Func<IReadOnlyList<object>> NewRows,
+        Func<DbContext, Task<IReadOnlyList<object>>> ReadAll,
+        Func<IReadOnlyList<object>, bool> Verify);
 
     private sealed class ProviderResult(string name, int rows)
     {
@@ -424,8 +511,10 @@ public static class EfBenchmark
         public double PairedRatio(string step) =>
             EfBenchmark.Median(Wall(step, "encrypted").Zip(Wall(step, "plain"), (e, p) => e / p).ToList());
 
-        public double MicrosPerValue(string step, bool cpu = false) =>
-            (Median(step, "encrypted", cpu) - Median(step, "plain", cpu)) * 1000 / (rows * StringsPerRow);
+        public double MicrosPerValue(string step, bool cpu = false) => MicrosPerValue(step, Encrypted, Plain, cpu);
+
+        public double MicrosPerValue(string step, string variant, string baseline, bool cpu = false) =>
+            (Median(step, variant, cpu) - Median(step, baseline, cpu)) * 1000 / (rows * StringsPerRow);
 
         public string Last(string step, string variant, bool measured) => measured ? Ms(Wall(step, variant)[^1]) : "(warm-up)";
 
