@@ -145,8 +145,9 @@ public sealed class ColumnReencryptor
                 var names = string.Join(", ", plan.Columns.Select(c => c.Name));
                 var total = before.Sum(c => c.Total);
                 ReencryptionLog.TableStarted(_logger, plan.Name, names, run.RemainingAtStart, total, target, workers);
+                var starts = await StartKeysAsync(connection, plan, workers, before.Max(c => c.Total), cancellationToken).ConfigureAwait(false);
                 var tasks = Enumerable.Range(0, workers)
-                    .Select(i => new TableWorker(Database, run, _encryptor, Options, _progress, Hooks, _time, i == 0 ? first : WorkerName()).RunAsync(cancellationToken))
+                    .Select(i => new TableWorker(Database, run, _encryptor, Options, _progress, Hooks, _time, i == 0 ? first : WorkerName()).RunAsync(starts[i], cancellationToken))
                     .ToList();
                 await Task.WhenAll(tasks).ConfigureAwait(false);
             }
@@ -171,6 +172,27 @@ public sealed class ColumnReencryptor
 
             return (results, run.RowsWritten);
         }
+    }
+
+    /// <summary>
+    /// Where each worker of this process starts: worker i after the key at i/N of the table (approximately: the largest
+    /// column's value count stands in for the row count), worker 0 at the start.
+    /// </summary>
+    private static async Task<object[]?[]> StartKeysAsync(DbConnection connection, TablePlan plan, int workers, long rows, CancellationToken cancellationToken)
+    {
+        var starts = new object[]?[workers];
+        for (var i = 1; i < workers; i++)
+        {
+            await using var command = DbCommands.Create(connection, plan.KeyAtOffsetQuery());
+            command.Add("@offset", rows * i / workers);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                starts[i] = [.. Enumerable.Range(0, plan.KeyColumns.Count).Select(reader.GetValue)];
+            }
+        }
+
+        return starts;
     }
 
     private int WorkerCount()

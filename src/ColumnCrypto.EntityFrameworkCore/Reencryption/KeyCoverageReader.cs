@@ -1,45 +1,43 @@
 using System.Data.Common;
+using System.Globalization;
 
 namespace ColumnCrypto.EntityFrameworkCore.Reencryption;
 
-/// <summary>Counts the values of encrypted columns per key version, from their headers (one GROUP BY per column).</summary>
+/// <summary>Counts the values of a table's encrypted columns per key version, from their headers, in one scan.</summary>
 internal static class KeyCoverageReader
 {
-    public static async Task<ColumnKeyCoverage> CountAsync(DbConnection connection, TablePlan plan, ColumnPlan column, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ColumnKeyCoverage>> CountAsync(DbConnection connection, TablePlan plan, CancellationToken cancellationToken)
     {
-        await using var command = DbCommands.Create(connection, plan.CoverageQuery(column));
-        TablePlan.AddCoverageParameters(command, column);
-        var byVersion = new SortedDictionary<int, long>();
-        long plaintext = 0, damaged = 0;
+        var columns = plan.Columns.Count;
+        var byVersion = Enumerable.Range(0, columns).Select(_ => new SortedDictionary<int, long>()).ToArray();
+        var plaintext = new long[columns];
+        var damaged = new long[columns];
+        await using var command = DbCommands.Create(connection, plan.CoverageQuery());
+        plan.AddCoverageParameters(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var count = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
-            if (reader.Value(0) is not { } prefix)
+            var count = Convert.ToInt64(reader.GetValue(columns), CultureInfo.InvariantCulture);
+            for (var c = 0; c < columns; c++)
             {
-                plaintext += count;
-            }
-            else if (StoredValues.VersionOfPrefix(prefix) is > 0 and var version)
-            {
-                byVersion[version] = byVersion.GetValueOrDefault(version) + count;
-            }
-            else
-            {
-                damaged += count;
+                switch (reader.Value(c))
+                {
+                    case null:
+                        break;
+                    case byte[] { Length: 0 }:
+                    case string { Length: 0 }:
+                        plaintext[c] += count;
+                        break;
+                    case var prefix when StoredValues.VersionOfPrefix(prefix) is > 0 and var version:
+                        byVersion[c][version] = byVersion[c].GetValueOrDefault(version) + count;
+                        break;
+                    default:
+                        damaged[c] += count;
+                        break;
+                }
             }
         }
 
-        return new ColumnKeyCoverage(plan.Schema, plan.Table, column.Name, byVersion, plaintext, damaged);
-    }
-
-    public static async Task<IReadOnlyList<ColumnKeyCoverage>> CountAsync(DbConnection connection, TablePlan plan, CancellationToken cancellationToken)
-    {
-        var result = new List<ColumnKeyCoverage>();
-        foreach (var column in plan.Columns)
-        {
-            result.Add(await CountAsync(connection, plan, column, cancellationToken).ConfigureAwait(false));
-        }
-
-        return result;
+        return [.. plan.Columns.Select(c => new ColumnKeyCoverage(plan.Schema, plan.Table, c.Name, byVersion[c.Index], plaintext[c.Index], damaged[c.Index]))];
     }
 }

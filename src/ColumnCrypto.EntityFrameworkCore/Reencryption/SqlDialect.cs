@@ -39,6 +39,9 @@ internal abstract class SqlDialect
     /// <summary>The first <paramref name="length"/> bytes (binary) or characters (text) of a stored value.</summary>
     public abstract string Prefix(string stored, EncryptedStorage storage, int length);
 
+    /// <summary>An empty prefix of the stored form: what the coverage query reports for plaintext values.</summary>
+    public abstract string EmptyPrefix(EncryptedStorage storage);
+
     /// <summary>Writes a batch's new values, each only where the value is still the one that was read.</summary>
     public abstract IBatchWriter CreateWriter();
 }
@@ -62,6 +65,8 @@ internal sealed class PostgreSqlDialect : SqlDialect
     public override string Prefix(string stored, EncryptedStorage storage, int length) =>
         storage == EncryptedStorage.Binary ? $"substring({stored} from 1 for {length})" : $"substr({stored}, 1, {length})";
 
+    public override string EmptyPrefix(EncryptedStorage storage) => storage == EncryptedStorage.Binary ? "''::bytea" : "''";
+
     public override IBatchWriter CreateWriter() => new PostgreSqlBatchWriter();
 }
 
@@ -82,6 +87,8 @@ internal sealed class SqliteDialect : SqlDialect
         storage == EncryptedStorage.Binary ? $"CAST({quotedColumn} AS BLOB)" : $"CAST({quotedColumn} AS TEXT)";
 
     public override string Prefix(string stored, EncryptedStorage storage, int length) => $"substr({stored}, 1, {length})";
+
+    public override string EmptyPrefix(EncryptedStorage storage) => storage == EncryptedStorage.Binary ? "X''" : "''";
 
     public override IBatchWriter CreateWriter() => new SqliteBatchWriter();
 }

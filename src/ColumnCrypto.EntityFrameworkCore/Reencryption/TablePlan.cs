@@ -90,6 +90,10 @@ internal sealed class TablePlan
             .ToString();
     }
 
+    /// <summary>The key of the row at <c>@offset</c> in key order: where a worker starts.</summary>
+    public string KeyAtOffsetQuery() =>
+        $"SELECT {string.Join(", ", QuotedKeys)} FROM {SqlTable} ORDER BY {string.Join(", ", QuotedKeys)} LIMIT 1 OFFSET @offset";
+
     /// <summary>Adds the target header parameters that <see cref="BatchQuery"/> uses, and the cursor.</summary>
     public void AddBatchParameters(DbCommand command, int targetVersion, object[]? cursor)
     {
@@ -118,25 +122,32 @@ internal sealed class TablePlan
     }
 
     /// <summary>
-    /// Counts one column's non-null values per header: the 7 header bytes (or 10 base64 characters) of values that
-    /// start with the magic, null for all others (plaintext). Parameters: <c>@magic</c> (or <c>@bmagic</c>).
+    /// Counts the table's values per header of every encrypted column, in one scan: per column, NULL for null, the
+    /// 7 header bytes (or 10 base64 characters) of values that start with the magic, and an empty prefix for all others
+    /// (plaintext); then the number of rows with each combination. Parameters: <c>@magic</c>, <c>@bmagic</c>.
     /// </summary>
-    public string CoverageQuery(ColumnPlan column)
+    public string CoverageQuery()
     {
-        var stored = column.Stored;
-        var (magic, header) = column.Storage == EncryptedStorage.Binary
-            ? ($"{Dialect.Prefix(stored, column.Storage, StoredValues.Magic.Length)} = @magic", Dialect.Prefix(stored, column.Storage, Cryptography.CiphertextFormat.HeaderSize))
-            : ($"{Dialect.Prefix(stored, column.Storage, StoredValues.Base64Magic.Length)} = @bmagic", Dialect.Prefix(stored, column.Storage, StoredValues.Base64HeaderLength));
-        return $"SELECT CASE WHEN {magic} THEN {header} END, COUNT(*) FROM {SqlTable} WHERE {column.Quoted} IS NOT NULL GROUP BY 1";
+        var prefixes = Columns.Select(column =>
+        {
+            var stored = column.Stored;
+            var (magic, header) = column.Storage == EncryptedStorage.Binary
+                ? ($"{Dialect.Prefix(stored, column.Storage, StoredValues.Magic.Length)} = @magic", Dialect.Prefix(stored, column.Storage, Cryptography.CiphertextFormat.HeaderSize))
+                : ($"{Dialect.Prefix(stored, column.Storage, StoredValues.Base64Magic.Length)} = @bmagic", Dialect.Prefix(stored, column.Storage, StoredValues.Base64HeaderLength));
+            return $"CASE WHEN {column.Quoted} IS NULL THEN NULL WHEN {magic} THEN {header} ELSE {Dialect.EmptyPrefix(column.Storage)} END";
+        }).ToList();
+        var groups = string.Join(", ", Enumerable.Range(1, Columns.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        return $"SELECT {string.Join(", ", prefixes)}, COUNT(*) FROM {SqlTable} GROUP BY {groups}";
     }
 
-    public static void AddCoverageParameters(DbCommand command, ColumnPlan column)
+    public void AddCoverageParameters(DbCommand command)
     {
-        if (column.Storage == EncryptedStorage.Binary)
+        if (HasBinary)
         {
             command.Add("@magic", StoredValues.Magic);
         }
-        else
+
+        if (HasBase64)
         {
             command.Add("@bmagic", StoredValues.Base64Magic);
         }

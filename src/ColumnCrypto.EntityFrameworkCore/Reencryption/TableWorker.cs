@@ -31,21 +31,26 @@ internal sealed class TableWorker(
     private readonly TablePlan _plan = run.Plan;
     private readonly IBatchWriter _writer = run.Plan.Dialect.CreateWriter();
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs passes until one writes nothing. The first pass starts after <paramref name="start"/> (workers of one
+    /// process start at different points of the key range, so they do not queue behind each other's locked rows);
+    /// later passes start from the beginning and pick up whatever is left.
+    /// </summary>
+    public async Task RunAsync(object[]? start, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         for (var pass = 0; pass < MaxPasses; pass++)
         {
-            if (await PassAsync(connection, cancellationToken).ConfigureAwait(false) == 0)
+            if (await PassAsync(connection, pass == 0 ? start : null, cancellationToken).ConfigureAwait(false) == 0 && (pass > 0 || start is null))
             {
                 return;
             }
         }
     }
 
-    private async Task<long> PassAsync(DbConnection connection, CancellationToken cancellationToken)
+    private async Task<long> PassAsync(DbConnection connection, object[]? start, CancellationToken cancellationToken)
     {
-        object[]? cursor = null;
+        var cursor = start;
         long written = 0;
         while (true)
         {
