@@ -79,7 +79,7 @@ public sealed class ColumnReencryptor
     /// Re-encrypts every recorded column whose values are not all on the newest key: reloads the keys, takes the newest
     /// version as the target, and works table by table (all encrypted columns of a row in one write). Each batch is one
     /// transaction whose writes only apply where the value is still the one that was read, so the application's own
-    /// writes always win; on PostgreSQL the batch's rows are locked with <c>FOR UPDATE SKIP LOCKED</c>, so other workers
+    /// writes always win; on PostgreSQL the batch's rows are locked with <c>FOR NO KEY UPDATE SKIP LOCKED</c>, so other workers
     /// and instances take other rows. Progress is stored after every batch. Cancelling (or a crash) loses at most the
     /// current batch, which is rolled back; the next run continues with the rows not done.
     /// </summary>

@@ -7,7 +7,7 @@ namespace ColumnCrypto.EntityFrameworkCore.Reencryption;
 /// <summary>
 /// One set-based, prepared statement per batch: <c>UPDATE t SET c = COALESCE(v.new, t.c) FROM unnest(keys, new values)</c>.
 /// The condition that each value is still the one that was read is the row lock: the batch read its rows with
-/// <c>FOR UPDATE</c> in the same transaction, so no other transaction can have changed (or deleted) them; an application
+/// <c>FOR NO KEY UPDATE</c> in the same transaction, so no other transaction can have changed (or deleted) them; an application
 /// write waits for the commit and then applies on top, so it wins. Comparing the old values again would only cost time.
 /// </summary>
 internal sealed class PostgreSqlBatchWriter : IBatchWriter

@@ -37,7 +37,7 @@ internal sealed class ProgressStore(ColumnCryptoDatabase database, TimeProvider 
         }
     }
 
-    /// <summary>Adds a committed batch's counts to the table's rows, in one statement.</summary>
+    /// <summary>Adds committed batches' counts to the table's rows, in one statement.</summary>
     public async Task AddBatchAsync(DbConnection connection, TablePlan plan, long[] done, long[] failed, string lastKey, double rowsPerSecond, string worker, CancellationToken cancellationToken)
     {
         string PerColumn(string prefix) =>

@@ -16,7 +16,7 @@ internal abstract class SqlDialect
     public abstract ColumnCryptoDatabaseProvider Provider { get; }
 
     /// <summary>
-    /// Whether a batch's rows are locked when read (<c>FOR UPDATE SKIP LOCKED</c>), which lets several workers share a
+    /// Whether a batch's rows are locked when read (<c>FOR NO KEY UPDATE SKIP LOCKED</c>), which lets several workers share a
     /// table. Without it, one worker reads outside a transaction and writes conditionally.
     /// </summary>
     public abstract bool LocksRowsOnRead { get; }
@@ -55,7 +55,9 @@ internal sealed class PostgreSqlDialect : SqlDialect
 
     public override bool LocksRowsOnRead => true;
 
-    public override string LockClause => " FOR UPDATE SKIP LOCKED";
+    // NO KEY UPDATE: the lock an UPDATE of non-key columns takes anyway; unlike FOR UPDATE it does not block the
+    // application's inserts of rows that reference these rows by foreign key.
+    public override string LockClause => " FOR NO KEY UPDATE SKIP LOCKED";
 
     public override string Table(string? schema, string name) =>
         string.IsNullOrEmpty(schema) ? Quote(name) : $"{Quote(schema)}.{Quote(name)}";

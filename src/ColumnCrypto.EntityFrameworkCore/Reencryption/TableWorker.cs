@@ -6,7 +6,7 @@ namespace ColumnCrypto.EntityFrameworkCore.Reencryption;
 
 /// <summary>
 /// One worker on one table. It walks the table in primary key order, a batch at a time: reads the rows whose values
-/// are not on the target key (on PostgreSQL locking them with <c>FOR UPDATE SKIP LOCKED</c>, so other workers take other
+/// are not on the target key (on PostgreSQL locking them with <c>FOR NO KEY UPDATE SKIP LOCKED</c>, so other workers take other
 /// rows), re-encrypts them in memory (each new value verified by decrypting it), writes them conditionally in the
 /// batch's transaction and commits. Rows done are no longer candidates, so a crashed or cancelled run is resumed by
 /// running again; a value is always fully decrypted before it is sealed again, so it never gets a second header.
@@ -52,10 +52,18 @@ internal sealed class TableWorker(
     {
         var cursor = start;
         long written = 0;
+        var pending = new PendingProgress(_plan.Columns.Count, time);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (read, rows, last) = await BatchAsync(connection, cursor, cancellationToken).ConfigureAwait(false);
+            var (read, rows, last) = await BatchAsync(connection, cursor, pending, cancellationToken).ConfigureAwait(false);
+            if (read == 0 || pending.Due)
+            {
+                // The progress row gets this worker's counts about once a second and at the end of the pass; what a
+                // crash loses here, the next run's fresh count restores.
+                await pending.FlushAsync(progress, connection, _plan, run.RowsPerSecond, name, cancellationToken).ConfigureAwait(false);
+            }
+
             if (read == 0)
             {
                 return written;
@@ -71,7 +79,7 @@ internal sealed class TableWorker(
         }
     }
 
-    private async Task<(int Read, long Rows, object[]? Last)> BatchAsync(DbConnection connection, object[]? cursor, CancellationToken cancellationToken)
+    private async Task<(int Read, long Rows, object[]? Last)> BatchAsync(DbConnection connection, object[]? cursor, PendingProgress pending, CancellationToken cancellationToken)
     {
         DbTransaction? transaction = null;
         try
@@ -107,7 +115,7 @@ internal sealed class TableWorker(
             await hooks.StepAsync(ReencryptionStep.AfterCommit, Batch, cancellationToken).ConfigureAwait(false);
 
             var last = rows[^1].Key;
-            await progress.AddBatchAsync(connection, _plan, done, failed, TablePlan.FormatKey(last), run.RowsPerSecond, name, cancellationToken).ConfigureAwait(false);
+            pending.Add(done, failed, last);
             return (rows.Count, rowCount, last);
         }
         finally
