@@ -411,12 +411,9 @@ internal sealed class HardwareAesGcm : IDisposable
                     "76fc6ece0f4e1768cddf8853bb2d551b")
                 && AgreesWithPlatform();
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException or ArgumentException or InvalidOperationException)
         {
-            return false;
-        }
-        catch (PlatformNotSupportedException)
-        {
+            // A broken implementation or platform fails here; either way every value stays on AesGcm.
             return false;
         }
     }
