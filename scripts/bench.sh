@@ -57,8 +57,6 @@ if [ "$WHAT" != micro ]; then
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = micro ]; then
-  log "checking the AES-NI AES-GCM against the platform AesGcm before timing it"
-  "${BENCH[@]}" verify
   log "microbenchmarks -> $RESULTS/micro.md"
   "${BENCH[@]}" micro --output "$RESULTS/micro.md" "${QUICK[@]}" "${NOTE[@]}"
 fi
