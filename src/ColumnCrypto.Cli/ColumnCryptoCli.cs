@@ -34,7 +34,7 @@ internal static class ColumnCryptoCli
         {
             var command = parseResult.CommandResult.Command;
             var help = command == root ? "columncrypto --help" : $"columncrypto {command.Name} --help";
-            var reasons = string.Join("; ", parseResult.Errors.Select(e => e.Message.TrimEnd('.')));
+            var reasons = Failures.FailureReport.OneLine(string.Join("; ", parseResult.Errors.Select(e => e.Message.TrimEnd('.'))));
             await environment.Error.WriteLineAsync($"columncrypto: usage error: {reasons}. See '{help}'.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }

@@ -29,6 +29,8 @@ internal sealed class CommandRunner(CommonOptions options, CliEnvironment enviro
                 environment));
         try
         {
+            // Configuration problems come first (exit 3), before the database is touched.
+            _ = session.Configuration;
             return await work(session, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -48,8 +48,8 @@ internal sealed class ReencryptCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, int? batchSize, CancellationToken cancellationToken)
     {
-        session.RequireMasterKey();
         session.Database.EnsureExists();
+        session.RequireMasterKey();
         var configured = session.Services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Reencryption;
         var options = new ReencryptionOptions
         {

@@ -35,8 +35,8 @@ internal sealed class RetireCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, int version, CancellationToken cancellationToken)
     {
-        session.RequireMasterKey();
         session.Database.EnsureExists();
+        session.RequireMasterKey();
 
         // Proves the configured key reads the key table (exit 5 otherwise) before anything changes.
         await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -48,6 +48,12 @@ internal sealed class RetireCommand
             session.Output.Text($"Data key version {version} is already retired.");
             session.Output.Document(new { ok = true, version, status = "retired", changed = false });
             return ExitCodes.Success;
+        }
+
+        if (version == keys.Where(k => k.Status == DataKeyStatus.Active).Max(k => k.Version))
+        {
+            throw CliException.Refused(
+                $"Data key version {version} was not retired: it is the newest active key, which encrypts new values. Run 'columncrypto rotate', then 'columncrypto reencrypt', then retire it.");
         }
 
         var coverage = await ColumnCoverageReport.LoadAsync(session, cancellationToken).ConfigureAwait(false);

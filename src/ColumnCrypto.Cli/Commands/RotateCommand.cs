@@ -22,8 +22,8 @@ internal sealed class RotateCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
     {
-        session.RequireMasterKey();
         session.Database.EnsureExists();
+        session.RequireMasterKey();
 
         // Loading first proves the existing keys unwrap: no key is minted on top of a table that cannot be read.
         await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);

@@ -28,8 +28,8 @@ internal sealed class VerifyCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
     {
-        session.RequireMasterKey();
         session.Database.EnsureExists();
+        session.RequireMasterKey();
 
         // Every active key is unwrapped and its commitment checked; a failure is a key error (exit 5).
         await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,101 @@
+using ColumnCrypto.Cli.Tests.Infrastructure;
+
+namespace ColumnCrypto.Cli.Tests;
+
+/// <summary>Bad arguments and bad configuration: the documented exit code and one line on stderr, no database needed.</summary>
+public sealed class CliUsageTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("columncrypto-cli-usage-").FullName;
+
+    [Theory]
+    [InlineData(new[] { "bogus" }, "Unrecognized command or argument 'bogus'")]
+    [InlineData(new string[0], "Required command was not provided")]
+    [InlineData(new[] { "status", "--bogus" }, "Unrecognized command or argument '--bogus'")]
+    [InlineData(new[] { "retire", "--connection", "Data Source=x.db" }, "Option '--version' is required")]
+    [InlineData(new[] { "retire", "--version", "two" }, "Cannot parse argument 'two' for option '--version'")]
+    [InlineData(new[] { "rewrap", "--connection", "Data Source=x.db" }, "Give exactly one of --to-key-id ID or --to-local")]
+    [InlineData(new[] { "reencrypt", "--batch-size", "0" }, "--batch-size must be between 1 and 100000")]
+    [InlineData(new[] { "status", "--provider", "oracle" }, "'oracle'")]
+    public async Task Bad_arguments_are_exit_2_with_the_reason(string[] args, string reason)
+    {
+        var result = await new CliRunner(_folder).RunAsync(args);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("columncrypto: usage error: ", result.Error);
+        Assert.Contains(reason, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("Foo=bar", "Cannot tell the database from the connection string")]
+    [InlineData("", "No database: pass --connection")]
+    public async Task An_unusable_connection_string_is_a_usage_error(string connection, string reason)
+    {
+        var result = await new CliRunner(_folder).RunAsync("status", "--connection", connection);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(reason, result.Error);
+    }
+
+    [Fact]
+    public async Task A_bad_configuration_file_is_exit_3_naming_file_line_and_setting()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder, "bad.yaml"), "schedule:\n  dataKeyRollOverLength: -5\n");
+        var result = await new CliRunner(_folder).RunAsync("status", "--config", "bad.yaml", "--connection", "Data Source=app.db");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("bad.yaml", result.Error);
+        Assert.Contains("bad.yaml:2:", result.Error);
+        Assert.Contains("schedule.dataKeyRollOverLength", result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_missing_master_key_is_exit_3_and_says_how_to_create_one()
+    {
+        var cli = new CliRunner(_folder);
+        var init = await cli.RunAsync("init", "--connection", "Data Source=app.db");
+        Assert.Equal(0, init.ExitCode);
+        File.Delete(Path.Combine(_folder, ".columncrypto", "master.key"));
+
+        var result = await cli.RunAsync("rotate", "--connection", "Data Source=app.db");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("No master key", result.Error);
+        Assert.Contains("columncrypto init", result.Error);
+    }
+
+    [Fact]
+    public async Task A_missing_sqlite_file_is_not_created_by_commands_other_than_init()
+    {
+        var result = await new CliRunner(_folder).RunAsync("status", "--connection", "Data Source=missing.db");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("does not exist", result.Error);
+        Assert.False(File.Exists(Path.Combine(_folder, "missing.db")));
+    }
+
+    [Fact]
+    public async Task Json_errors_are_also_a_json_document_on_stdout()
+    {
+        var result = await new CliRunner(_folder).RunAsync("rotate", "--json", "--connection", "Data Source=missing.db");
+        Assert.Equal(1, result.ExitCode);
+        using var document = System.Text.Json.JsonDocument.Parse(result.Output);
+        Assert.False(document.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal(1, document.RootElement.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_exit_codes()
+    {
+        var result = await new CliRunner(_folder).RunAsync("--help");
+        Assert.Equal(0, result.ExitCode);
+        foreach (var command in new[] { "init", "status", "rotate", "rewrap", "reencrypt", "retire", "verify" })
+        {
+            Assert.Contains(command, result.Output);
+        }
+
+        Assert.Contains("Exit codes: 0 success", result.Output);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
