@@ -163,7 +163,10 @@ internal static class SampleApp
 
         await host.StopAsync();
         output.WriteLine("Done. Run it again for another rollover, or look at the keys and columns with the operator tool:");
-        output.WriteLine($"  dotnet run --project src/ColumnCrypto.Cli -- status --connection \"{(databaseName == "SQLite" ? "Data Source=.columncrypto/sample.db" : "Host=...")}\"");
+        var config = arguments.Config is null ? string.Empty : $" --config {arguments.Config}";
+        output.WriteLine(databaseName == "SQLite" && arguments.Connection is null
+            ? $"  dotnet run --project src/ColumnCrypto.Cli -- status --connection \"Data Source=.columncrypto/sample.db\"{config}"
+            : $"  dotnet run --project src/ColumnCrypto.Cli -- status --connection \"<the same connection string>\"{config}");
         return 0;
     }
 
