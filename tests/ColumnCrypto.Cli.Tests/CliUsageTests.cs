@@ -71,6 +71,22 @@ public sealed class CliUsageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_without_the_key_table_says_to_run_init()
+    {
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "empty.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE other (id INTEGER PRIMARY KEY)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var result = await new CliRunner(_folder).RunAsync("status", "--connection", "Data Source=empty.db");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("has no data key table (columncrypto_data_keys). Run 'columncrypto init'", result.Error);
+    }
+
+    [Fact]
     public async Task Json_errors_are_also_a_json_document_on_stdout()
     {
         var result = await new CliRunner(_folder).RunAsync("rotate", "--json", "--connection", "Data Source=missing.db");

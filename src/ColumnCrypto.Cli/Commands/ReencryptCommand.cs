@@ -48,7 +48,7 @@ internal sealed class ReencryptCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, int? batchSize, CancellationToken cancellationToken)
     {
-        session.Database.EnsureExists();
+        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         session.RequireMasterKey();
         var configured = session.Services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Reencryption;
         var options = new ReencryptionOptions

@@ -35,7 +35,7 @@ internal sealed class RetireCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, int version, CancellationToken cancellationToken)
     {
-        session.Database.EnsureExists();
+        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         session.RequireMasterKey();
 
         // Proves the configured key reads the key table (exit 5 otherwise) before anything changes.

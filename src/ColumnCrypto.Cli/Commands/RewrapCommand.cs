@@ -49,7 +49,7 @@ internal sealed class RewrapCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, string? toKeyId, CancellationToken cancellationToken)
     {
-        session.Database.EnsureExists();
+        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         var configuration = session.Configuration;
         if (toKeyId is not null)
         {

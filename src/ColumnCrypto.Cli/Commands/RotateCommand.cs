@@ -22,7 +22,7 @@ internal sealed class RotateCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
     {
-        session.Database.EnsureExists();
+        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         session.RequireMasterKey();
 
         // Loading first proves the existing keys unwrap: no key is minted on top of a table that cannot be read.

@@ -23,7 +23,7 @@ internal sealed class StatusCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
     {
-        session.Database.EnsureExists();
+        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         var now = session.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var keys = DataKeyView.From(await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false), now);
 

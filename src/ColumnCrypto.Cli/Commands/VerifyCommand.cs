@@ -28,7 +28,7 @@ internal sealed class VerifyCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
     {
-        session.Database.EnsureExists();
+        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         session.RequireMasterKey();
 
         // Every active key is unwrapped and its commitment checked; a failure is a key error (exit 5).

@@ -3,6 +3,7 @@ using ColumnCrypto.Cli.Output;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.EntityFrameworkCore.Reencryption;
 using ColumnCrypto.Keys;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +67,23 @@ internal sealed class CliSession : IAsyncDisposable
         if (Configuration.MasterKey is { Exists: false } missing)
         {
             throw missing.Missing(Configuration.Options);
+        }
+    }
+
+    /// <summary>
+    /// Fails with "run init" when the database has no data key table (instead of the database's "no such table"). Also
+    /// proves the database is reachable before any key is touched.
+    /// </summary>
+    public async Task RequireKeyTableAsync(CancellationToken cancellationToken)
+    {
+        Database.EnsureExists();
+        await using var context = NewContext();
+        var keyTable = context.Model.FindEntityType(typeof(DataKeyRecord))!.GetTableName()!;
+        var missing = await ColumnCryptoSchema.FindMissingAsync(context, Database.Provider, cancellationToken).ConfigureAwait(false);
+        if (missing.Any(t => t.Name == keyTable))
+        {
+            throw new Failures.CliException(ExitCodes.Error,
+                $"The {Database.DisplayName} has no data key table ({keyTable}). Run 'columncrypto init' (or the application's migrations) first, or check --connection.");
         }
     }
 
