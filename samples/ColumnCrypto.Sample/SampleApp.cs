@@ -37,6 +37,12 @@ internal static class SampleApp
         try
         {
             var dataFolder = Path.Combine(workingDirectory, DataFolder);
+            if (!Directory.Exists(dataFolder) && !OperatingSystem.IsWindows())
+            {
+                // The master key file goes here: keep the folder to its owner.
+                Directory.CreateDirectory(dataFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             var connection = arguments.Connection ?? $"Data Source={Path.Combine(dataFolder, "sample.db")}";
             var postgres = IsPostgres(connection);
             if (!postgres)

@@ -27,6 +27,8 @@ internal sealed class InitCommand
     {
         var configuration = session.Configuration;
         var database = session.Database;
+        // A key folder that does not exist yet is created owner-only (0700) first, even when the SQLite file goes there too.
+        configuration.MasterKey?.CreateFolderIfMissing();
         if (database.SqliteFile is { } file)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);

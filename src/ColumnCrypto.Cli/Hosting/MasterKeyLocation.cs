@@ -83,22 +83,29 @@ internal sealed class MasterKeyLocation
         return key;
     }
 
+    /// <summary>Creates the key file's folder, owner-only (0700), when the key is in a file that does not exist yet.</summary>
+    public void CreateFolderIfMissing()
+    {
+        if (File is null || Exists || Path.GetDirectoryName(File) is not { } folder || Directory.Exists(folder))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
     /// <summary>Writes a new random key to <see cref="File"/>, readable by the owner only (0600), in a folder only the owner can list (0700).</summary>
     public void Generate()
     {
         var file = File ?? throw new InvalidOperationException("The master key is not in a file.");
-        var folder = Path.GetDirectoryName(file)!;
-        if (!Directory.Exists(folder))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(folder);
-            }
-            else
-            {
-                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
+        CreateFolderIfMissing();
 
         var key = RandomNumberGenerator.GetBytes(KeySize);
         try
