@@ -132,11 +132,7 @@ public sealed class ColumnEncryptor
             throw CryptoErrors.NotCiphertext(column);
         }
 
-        // Known versions straight from the current ring (one volatile read). GetDecryptionKey does the same first, but
-        // its refresh path captures the version in a lambda, and the compiler allocates that closure (32 bytes) on every
-        // call, fast path included; it is only needed for a version the ring does not have yet.
-        var key = _keys.Current?.Find(version)
-            ?? _keys.GetDecryptionKey(version)
+        var key = _keys.GetDecryptionKey(version)
             ?? throw CryptoErrors.UnknownKeyVersion(column, version, _keys.Current?.Newest?.Version);
 
         var length = stored.Length - CiphertextFormat.Overhead;

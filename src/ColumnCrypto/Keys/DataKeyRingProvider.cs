@@ -62,18 +62,19 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
     }
 
     /// <summary>The key of <paramref name="version"/>; reloads the table once when the version is just above the newest known.</summary>
-    public DataKey? GetDecryptionKey(int version)
-    {
-        var ring = _ring ?? LoadSynchronously();
-        var key = ring.Find(version);
-        if (key is not null)
-        {
-            return key;
-        }
+    public DataKey? GetDecryptionKey(int version) =>
+        (_ring ?? LoadSynchronously()).Find(version) ?? RefreshForUnknownVersion(version);
 
+    /// <summary>
+    /// The rare path, in its own method: the lambda below captures <paramref name="version"/>, and C# allocates such a
+    /// closure at the start of the method that declares the captured variable, so inlined above it would cost every
+    /// decryption an allocation.
+    /// </summary>
+    private DataKey? RefreshForUnknownVersion(int version)
+    {
         // Only a version a little above the highest known can come from a rollover we have not seen yet; anything
         // else (a retired key, a flipped bit) fails at once instead of hitting the database for every bad value.
-        var highest = ring.HighestVersion;
+        var highest = (_ring ?? DataKeyRing.Empty).HighestVersion;
         if (version <= highest || version > highest + CiphertextFormat.RefreshWindow)
         {
             return null;
