@@ -38,8 +38,9 @@ public sealed class RetryTests(KmsEmulator kms)
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
 
-        // The SDK retries a reset at once as a stale pooled connection, a few times, besides its backed-off retries.
-        Assert.Equal(1 + AwsKmsClientFactory.MaxErrorRetry + AwsKmsClientFactory.MaxStaleConnectionRetries, proxy.Attempts);
+        // Every backed-off retry happens; besides them the SDK retries a reset at once when it takes the connection for a
+        // stale pooled one, which depends on pool timing, so only the upper bound of those is fixed.
+        Assert.InRange(proxy.Attempts, 1 + AwsKmsClientFactory.MaxErrorRetry, 1 + AwsKmsClientFactory.MaxErrorRetry + AwsKmsClientFactory.MaxStaleConnectionRetries);
         Assert.Contains($"could not be reached at {proxy.Url} after the SDK's retries", error.Message, StringComparison.Ordinal);
         Assert.Empty(await host.Store.GetAllAsync(CancellationToken.None));
     }
