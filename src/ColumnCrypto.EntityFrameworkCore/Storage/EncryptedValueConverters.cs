@@ -9,30 +9,38 @@ internal interface IEncryptedValueConverter
     EncryptedColumn Column { get; }
 }
 
-/// <summary>Stores values as binary ciphertext (bytea / BLOB). Nulls never reach it: EF keeps null as null.</summary>
-internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, EncryptedColumn column)
-    : ValueConverter<T, byte[]>(ToProvider(encryptor, column), FromProvider(encryptor, column)), IEncryptedValueConverter
+/// <summary>
+/// Stores values as binary ciphertext (bytea / BLOB). Nulls never reach it: EF keeps null as null. With
+/// <paramref name="allowPlaintextReads"/> (a plaintext migration) a stored value without ColumnCrypto's header is read as
+/// legacy plaintext instead of failing.
+/// </summary>
+internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads)
+    : ValueConverter<T, byte[]>(ToProvider(encryptor, column), FromProvider(encryptor, column, allowPlaintextReads)), IEncryptedValueConverter
 {
     public EncryptedColumn Column => column;
 
     private static Expression<Func<T, byte[]>> ToProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
         value => encryptor.Encrypt(column, value)!;
 
-    private static Expression<Func<byte[], T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
-        stored => encryptor.Decrypt<T>(column, stored)!;
+    private static Expression<Func<byte[], T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads) =>
+        allowPlaintextReads
+            ? stored => Reencryption.PlaintextTolerantRead.FromBinary<T>(encryptor, column, stored)
+            : stored => encryptor.Decrypt<T>(column, stored)!;
 }
 
-/// <summary>Stores values as base64 ciphertext, for columns that must stay text.</summary>
-internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, EncryptedColumn column)
-    : ValueConverter<T, string>(ToProvider(encryptor, column), FromProvider(encryptor, column)), IEncryptedValueConverter
+/// <summary>Stores values as base64 ciphertext, for columns that must stay text; see <see cref="EncryptedBinaryConverter{T}"/>.</summary>
+internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads)
+    : ValueConverter<T, string>(ToProvider(encryptor, column), FromProvider(encryptor, column, allowPlaintextReads)), IEncryptedValueConverter
 {
     public EncryptedColumn Column => column;
 
     private static Expression<Func<T, string>> ToProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
         value => encryptor.EncryptToBase64(column, value)!;
 
-    private static Expression<Func<string, T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
-        stored => encryptor.DecryptFromBase64<T>(column, stored)!;
+    private static Expression<Func<string, T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads) =>
+        allowPlaintextReads
+            ? stored => Reencryption.PlaintextTolerantRead.FromText<T>(encryptor, column, stored)
+            : stored => encryptor.DecryptFromBase64<T>(column, stored)!;
 }
 
 /// <summary>Creates the converter for a property's CLR type (nullable value types use their underlying type).</summary>
@@ -41,14 +49,7 @@ internal static class EncryptedValueConverterFactory
     public static ValueConverter Create(Type propertyType, EncryptedStorage storage, ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads = false)
     {
         var modelType = Nullable.GetUnderlyingType(propertyType) ?? propertyType;
-        var converterType = (storage, allowPlaintextReads) switch
-        {
-            // Plaintext migration (AllowPlaintextReads): converters that also read values without a ColumnCrypto header.
-            (EncryptedStorage.Base64Text, true) => typeof(Reencryption.PlaintextTolerantBase64Converter<>),
-            (_, true) => typeof(Reencryption.PlaintextTolerantBinaryConverter<>),
-            (EncryptedStorage.Base64Text, false) => typeof(EncryptedBase64Converter<>),
-            _ => typeof(EncryptedBinaryConverter<>),
-        };
-        return (ValueConverter)Activator.CreateInstance(converterType.MakeGenericType(modelType), encryptor, column)!;
+        var converterType = storage == EncryptedStorage.Base64Text ? typeof(EncryptedBase64Converter<>) : typeof(EncryptedBinaryConverter<>);
+        return (ValueConverter)Activator.CreateInstance(converterType.MakeGenericType(modelType), encryptor, column, allowPlaintextReads)!;
     }
 }
