@@ -51,7 +51,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
     {
         // A ring without a key means initialization failed after the table was read (for example no master key to
         // wrap version 1): retry it, so the caller gets that failure's own error rather than "no active key".
-        var ring = _ring is { Newest: not null } current ? current : RunUnderGate(r => r?.Newest is null, InitializeCoreAsync);
+        var ring = _ring is { Newest: not null } current ? current : RunUnderGate(r => r?.Newest is null, RollOverIfDueCoreAsync);
         var key = ring.Newest ?? throw CryptoErrors.NoActiveKey();
         if (key.Budget.Consume())
         {
@@ -84,7 +84,7 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
         return RunUnderGate(current => current?.Find(version) is null, ct => LoadCoreAsync(ct)).Find(version);
     }
 
-    private DataKeyRing LoadSynchronously() => RunUnderGate(ring => ring is null, InitializeCoreAsync);
+    private DataKeyRing LoadSynchronously() => RunUnderGate(ring => ring is null, RollOverIfDueCoreAsync);
 
     /// <summary>
     /// Runs <paramref name="work"/> under the gate unless another thread did it meanwhile (<paramref name="stillNeeded"/>
@@ -137,76 +137,15 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
 
     // ---- management -----------------------------------------------------------------------------------------
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await InitializeCoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) => UnderGateAsync(RollOverIfDueCoreAsync, cancellationToken);
 
-    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
-    {
-        var ring = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
-        if (ring.NewestRecord is null)
-        {
-            await CreateKeyCoreAsync(ring, "the data key table has no active key", cancellationToken).ConfigureAwait(false);
-        }
-        else if (_policy.GetRolloverReason(ring.NewestRecord, _time.GetUtcNow()) is { } reason)
-        {
-            await CreateKeyCoreAsync(ring, reason, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task<int?> RollOverIfDueAsync(CancellationToken cancellationToken) => UnderGateAsync(RollOverIfDueCoreAsync, cancellationToken);
 
-    public async Task<int?> RollOverIfDueAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Always decide on a fresh read: another instance may have rolled over already.
-            var ring = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
-            var reason = ring.NewestRecord is null
-                ? "the data key table has no active key"
-                : _policy.GetRolloverReason(ring.NewestRecord, _time.GetUtcNow());
-            return reason is null ? null : await CreateKeyCoreAsync(ring, reason, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<int> RollOverAsync(CancellationToken cancellationToken) => UnderGateAsync(
+        async ct => await CreateKeyCoreAsync(await LoadCoreAsync(ct).ConfigureAwait(false), "a rollover was requested", ct).ConfigureAwait(false),
+        cancellationToken);
 
-    public async Task<int> RollOverAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var ring = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
-            return await CreateKeyCoreAsync(ring, "a rollover was requested", cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task RefreshAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task RefreshAsync(CancellationToken cancellationToken) => UnderGateAsync(ct => LoadCoreAsync(ct), cancellationToken);
 
     public async Task<IReadOnlyList<DataKeyRecord>> GetKeysAsync(CancellationToken cancellationToken)
     {
@@ -229,6 +168,32 @@ internal sealed class DataKeyRingProvider : IDataKeyManager, IDisposable
     }
 
     // ---- under the gate -------------------------------------------------------------------------------------
+
+    private async Task<T> UnderGateAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Creates a key when the table has no active one, or when the newest is due. Start-up and the periodic check make
+    /// the same decision, always on a fresh read: another instance may have rolled over already.
+    /// </summary>
+    private async Task<int?> RollOverIfDueCoreAsync(CancellationToken cancellationToken)
+    {
+        var ring = await LoadCoreAsync(cancellationToken).ConfigureAwait(false);
+        var reason = ring.NewestRecord is null
+            ? "the data key table has no active key"
+            : _policy.GetRolloverReason(ring.NewestRecord, _time.GetUtcNow());
+        return reason is null ? null : await CreateKeyCoreAsync(ring, reason, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Reads the table and publishes a new ring. Keys already unwrapped (same version and commitment) are reused, so a
