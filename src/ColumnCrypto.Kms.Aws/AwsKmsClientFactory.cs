@@ -59,8 +59,8 @@ internal static class AwsKmsClientFactory
     /// </summary>
     public static AmazonKeyManagementServiceClient CreateClient(AwsKmsOptions kms, AmazonKeyManagementServiceConfig config) =>
         ExplicitCredentials(kms) is { } credentials
-            ? new AmazonKeyManagementServiceClient(credentials, config)
-            : new AmazonKeyManagementServiceClient(config);
+            ? new AwsKmsServiceClient(credentials, config)
+            : new AwsKmsServiceClient(config);
 
     public static bool HasExplicitCredentials(AwsKmsOptions kms) => kms.ExtraKmsConfig?.Credentials is { } c && !string.IsNullOrWhiteSpace(c.AccessKeyId);
 

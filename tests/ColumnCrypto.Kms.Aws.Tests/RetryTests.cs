@@ -46,6 +46,20 @@ public sealed class RetryTests(KmsEmulator kms)
     }
 
     [Fact]
+    public async Task A_bare_socket_error_from_the_connection_pool_is_retried_like_any_dropped_connection()
+    {
+        var key = await kms.CreateKeyAsync();
+        var transport = new SocketFaultHttpClientFactory(failures: AwsKmsClientFactory.MaxErrorRetry);
+        using var host = KmsTestHost.ForKms(kms.Url, key.KeyId, configureClient: config => config.HttpClientFactory = transport);
+
+        await host.Keys.InitializeAsync(CancellationToken.None);
+
+        // Three failed sends, then Encrypt and the verifying Decrypt of version 1.
+        Assert.Equal(AwsKmsClientFactory.MaxErrorRetry + 2, transport.Sends);
+        Assert.Single(await host.Store.GetAllAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Persistent_throttling_gives_up_after_the_bounded_retries()
     {
         var key = await kms.CreateKeyAsync();

@@ -1,3 +1,4 @@
+using Amazon.KeyManagementService;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Wrapping;
@@ -53,16 +54,17 @@ internal sealed class KmsTestHost : IDisposable
 
     /// <summary>A host whose data keys are wrapped by the KMS key <paramref name="keyId"/>.</summary>
     public static KmsTestHost ForKms(string url, string keyId, InMemoryDataKeyStore? store = null, string region = KmsEmulator.Region,
-        TimeProvider? time = null, Action<ColumnCryptoOptions>? configure = null) =>
+        TimeProvider? time = null, Action<ColumnCryptoOptions>? configure = null, Action<AmazonKeyManagementServiceConfig>? configureClient = null) =>
         Create(options =>
         {
             options.Plugins.AwsKms = new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = keyId, Region = region, ServiceUrl = url };
             options.MasterKey.EnvironmentVariable = UnsetMasterKeyVariable;
             configure?.Invoke(options);
-        }, store, time);
+        }, store, time, configureClient);
 
     /// <summary>A host configured like an application, from options (for example loaded from YAML).</summary>
-    public static KmsTestHost Create(Action<ColumnCryptoOptions> configure, InMemoryDataKeyStore? store = null, TimeProvider? time = null)
+    public static KmsTestHost Create(Action<ColumnCryptoOptions> configure, InMemoryDataKeyStore? store = null, TimeProvider? time = null,
+        Action<AmazonKeyManagementServiceConfig>? configureClient = null)
     {
         store ??= new InMemoryDataKeyStore();
         var services = new ServiceCollection();
@@ -75,7 +77,7 @@ internal sealed class KmsTestHost : IDisposable
 
         KmsTestHost? host = null;
         services.AddColumnCrypto(configure)
-            .AddAwsKms(configureClient: null, decorateClient: client =>
+            .AddAwsKms(configureClient, decorateClient: client =>
             {
                 var counted = CountingKmsClient.Wrap(client, out var counter);
                 host!._kms = counter;
