@@ -72,10 +72,13 @@ public sealed class ColumnEncryptor
     public string? EncryptToBase64<T>(EncryptedColumn column, T? value) =>
         Encrypt(column, value) is { } bytes ? Convert.ToBase64String(bytes) : null;
 
-    /// <summary>Decrypts a stored value of <paramref name="column"/>. Null stays null.</summary>
-    /// <exception cref="ColumnDecryptionException">The value is not a ColumnCrypto value of this column, was altered, or names an unknown key version.</exception>
+    /// <summary>
+    /// Decrypts a stored value of <paramref name="column"/>. Null stays null; a null read as a non-nullable value type
+    /// (<c>int</c> rather than <c>int?</c>) is an error rather than a silent 0.
+    /// </summary>
+    /// <exception cref="ColumnDecryptionException">The value is not a ColumnCrypto value of this column, was altered, names an unknown key version, or is null and <typeparamref name="T"/> cannot hold null.</exception>
     public T? Decrypt<T>(EncryptedColumn column, byte[]? storedValue) =>
-        storedValue is null ? default : Decrypt<T>(column, storedValue.AsSpan());
+        storedValue is null ? NullAs<T>(column) : Decrypt<T>(column, storedValue.AsSpan());
 
     /// <summary>Decrypts a stored value of <paramref name="column"/>.</summary>
     /// <exception cref="ColumnDecryptionException">The value is not a ColumnCrypto value of this column, was altered, or names an unknown key version.</exception>
@@ -94,13 +97,17 @@ public sealed class ColumnEncryptor
         }
     }
 
-    /// <summary>Decrypts base64 text written by <see cref="EncryptToBase64{T}"/>. Null stays null.</summary>
+    /// <summary>
+    /// Decrypts base64 text written by <see cref="EncryptToBase64{T}"/>. Null stays null; a null read as a non-nullable
+    /// value type is an error, as in <see cref="Decrypt{T}(EncryptedColumn, byte[])"/>.
+    /// </summary>
+    /// <exception cref="ColumnDecryptionException">The text is not base64 of a ColumnCrypto value of this column, was altered, names an unknown key version, or is null and <typeparamref name="T"/> cannot hold null.</exception>
     public T? DecryptFromBase64<T>(EncryptedColumn column, string? storedValue)
     {
         ArgumentNullException.ThrowIfNull(column);
         if (storedValue is null)
         {
-            return default;
+            return NullAs<T>(column);
         }
 
         byte[] bytes;
@@ -115,6 +122,13 @@ public sealed class ColumnEncryptor
         }
 
         return Decrypt<T>(column, bytes.AsSpan());
+    }
+
+    /// <summary>Null for types that can hold it; for a non-nullable value type, an error naming the column and the fix.</summary>
+    private static T? NullAs<T>(EncryptedColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return default(T) is null ? default : throw CryptoErrors.NullForValueType(column, typeof(T));
     }
 
     private T DecryptCore<T>(ValueCodec<T> codec, EncryptedColumn column, ReadOnlySpan<byte> stored)

@@ -247,6 +247,20 @@ public sealed class RoundTripTests(InitializedInstanceFixture fixture) : IClassF
     }
 
     [Fact]
+    public void A_null_read_as_a_non_nullable_value_type_is_an_error_naming_the_column_not_a_silent_zero()
+    {
+        var error = Assert.Throws<ColumnDecryptionException>(() => _encryptor.Decrypt<int>(Column, (byte[]?)null));
+        Assert.Equal($"Cannot read a value of {Column} as Int32: the stored value is null, and Int32 cannot hold null. " +
+            "Read it as Int32? (Nullable<Int32>), or keep nulls out of the column.", error.Message);
+        Assert.Equal(Column.Table, error.Table);
+        Assert.Equal(Column.Column, error.Column);
+
+        var fromText = Assert.Throws<ColumnDecryptionException>(() => _encryptor.DecryptFromBase64<DateTime>(Column, null));
+        Assert.Contains("as DateTime: the stored value is null", fromText.Message, StringComparison.Ordinal);
+        Assert.Null(_encryptor.Decrypt<int?>(Column, (byte[]?)null));
+    }
+
+    [Fact]
     public void Unsupported_types_are_refused_with_the_list_of_supported_ones()
     {
         Assert.False(ColumnEncryptor.IsSupportedType(typeof(object)));

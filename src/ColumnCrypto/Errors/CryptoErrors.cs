@@ -35,6 +35,11 @@ internal static class CryptoErrors
         new($"Cannot read the decrypted value of {column} (key version {version}) as {type.Name}: {inner.Message}.",
             column.Table, column.Column, version, inner);
 
+    public static ColumnDecryptionException NullForValueType(EncryptedColumn column, Type type) =>
+        new($"Cannot read a value of {column} as {type.Name}: the stored value is null, and {type.Name} cannot hold null. " +
+            $"Read it as {type.Name}? (Nullable<{type.Name}>), or keep nulls out of the column.",
+            column.Table, column.Column, null);
+
     public static NotSupportedException UnsupportedType(Type type) =>
         new($"ColumnCrypto cannot encrypt values of type {type}. Supported types: {ValueCodecs.SupportedTypeNames}.");
 
