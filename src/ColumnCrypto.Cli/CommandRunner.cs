@@ -22,6 +22,7 @@ internal sealed class CommandRunner(CommonOptions options, CliEnvironment enviro
             environment,
             output,
             verbose,
+            parseResult.GetValue(options.KeyTable),
             () => CliConfiguration.Load(parseResult.GetValue(options.Config), environment),
             () => DatabaseTarget.Resolve(
                 parseResult.GetValue(options.Connection) ?? Environment.GetEnvironmentVariable(CommonOptions.ConnectionEnvironmentVariable),

@@ -27,6 +27,24 @@ internal sealed class CommonOptions
         Recursive = true,
     };
 
+    public Option<KeyTableName?> KeyTable { get; } = new("--key-table")
+    {
+        Description = "The data key table as the application names it with KeyTable(name, schema): NAME or SCHEMA.NAME. " +
+            "Default: columncrypto_data_keys. ColumnCrypto's other tables are looked for in the same schema.",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            var parsed = KeyTableName.Parse(text);
+            if (parsed is null)
+            {
+                result.AddError($"--key-table '{text}' is not a table name: give NAME or SCHEMA.NAME, as the application passes to KeyTable(name, schema)");
+            }
+
+            return parsed;
+        },
+    };
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Machine-readable output: one JSON document on standard output.",
@@ -44,6 +62,7 @@ internal sealed class CommonOptions
         root.Options.Add(Config);
         root.Options.Add(Connection);
         root.Options.Add(Provider);
+        root.Options.Add(KeyTable);
         root.Options.Add(Json);
         root.Options.Add(Verbose);
     }

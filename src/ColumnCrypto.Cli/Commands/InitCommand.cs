@@ -36,13 +36,14 @@ internal sealed class InitCommand
 
         IReadOnlyList<(string? Schema, string Name)> tables;
         IReadOnlyList<(string? Schema, string Name)> missing;
+        bool keyTableMissing;
         await using (var context = session.NewContext())
         {
             tables = ColumnCryptoSchema.Tables(context);
             missing = await ColumnCryptoSchema.FindMissingAsync(context, database.Provider, cancellationToken).ConfigureAwait(false);
+            keyTableMissing = missing.Contains(ColumnCryptoSchema.KeyTable(context));
         }
 
-        var keyTableMissing = missing.Any(t => t.Name == KeyTableName(session));
         string? generatedKey = null;
         if (configuration.MasterKey is { Exists: false } masterKey)
         {
@@ -106,12 +107,6 @@ internal sealed class InitCommand
             created,
             current));
         return ExitCodes.Success;
-    }
-
-    private static string KeyTableName(CliSession session)
-    {
-        using var context = session.NewContext();
-        return context.Model.FindEntityType(typeof(DataKeyRecord))?.GetTableName() ?? "columncrypto_data_keys";
     }
 
     private sealed record InitResult(

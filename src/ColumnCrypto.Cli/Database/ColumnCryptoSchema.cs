@@ -22,6 +22,13 @@ internal static class ColumnCryptoSchema
             .Select(e => (e.GetSchema(), e.GetTableName()!))
             .Distinct()];
 
+    /// <summary>The data key table, as (schema, name).</summary>
+    public static (string? Schema, string Name) KeyTable(DbContext context)
+    {
+        var entity = context.Model.FindEntityType(typeof(Keys.DataKeyRecord))!;
+        return (entity.GetSchema(), entity.GetTableName()!);
+    }
+
     public static async Task<IReadOnlyList<(string? Schema, string Name)>> FindMissingAsync(DbContext context, DatabaseProvider provider, CancellationToken cancellationToken)
     {
         var missing = new List<(string?, string)>();

@@ -24,11 +24,12 @@ internal sealed class CliSession : IAsyncDisposable
     private ServiceProvider? _services;
     private ColumnCryptoDatabase? _cryptoDatabase;
 
-    public CliSession(CliEnvironment environment, CliOutput output, bool verbose, Func<CliConfiguration> loadConfiguration, Func<DatabaseTarget> resolveDatabase)
+    public CliSession(CliEnvironment environment, CliOutput output, bool verbose, KeyTableName? keyTable, Func<CliConfiguration> loadConfiguration, Func<DatabaseTarget> resolveDatabase)
     {
         Environment = environment;
         Output = output;
         Verbose = verbose;
+        KeyTable = keyTable;
         _loadConfiguration = loadConfiguration;
         _resolveDatabase = resolveDatabase;
     }
@@ -38,6 +39,9 @@ internal sealed class CliSession : IAsyncDisposable
     public CliOutput Output { get; }
 
     public bool Verbose { get; }
+
+    /// <summary>The key table given with --key-table; null for the default name.</summary>
+    public KeyTableName? KeyTable { get; }
 
     public CliConfiguration Configuration => _configuration ??= _loadConfiguration();
 
@@ -50,9 +54,12 @@ internal sealed class CliSession : IAsyncDisposable
     public IDataKeyStore KeyStore => Services.GetRequiredService<IDataKeyStore>();
 
     /// <summary>The database as the re-encryption, coverage, retirement and registry APIs work on it (their own SQL).</summary>
-    public ColumnCryptoDatabase CryptoDatabase => _cryptoDatabase ??= ColumnCryptoDatabase.Create(
-        Database.Provider == DatabaseProvider.Sqlite ? ColumnCryptoDatabaseProvider.Sqlite : ColumnCryptoDatabaseProvider.PostgreSql,
-        Database.CreateConnection);
+    public ColumnCryptoDatabase CryptoDatabase => _cryptoDatabase ??= KeyTable is { } keyTable
+        ? ColumnCryptoDatabase.Create(Provider, Database.CreateConnection, keyTable.Schema, keyTable.Name)
+        : ColumnCryptoDatabase.Create(Provider, Database.CreateConnection);
+
+    private ColumnCryptoDatabaseProvider Provider =>
+        Database.Provider == DatabaseProvider.Sqlite ? ColumnCryptoDatabaseProvider.Sqlite : ColumnCryptoDatabaseProvider.PostgreSql;
 
     public DataKeyRetirement Retirement => DataKeyRetirement.Create(CryptoDatabase, Services);
 
@@ -78,12 +85,13 @@ internal sealed class CliSession : IAsyncDisposable
     {
         Database.EnsureExists();
         await using var context = NewContext();
-        var keyTable = context.Model.FindEntityType(typeof(DataKeyRecord))!.GetTableName()!;
+        var keyTable = ColumnCryptoSchema.Display(ColumnCryptoSchema.KeyTable(context));
         var missing = await ColumnCryptoSchema.FindMissingAsync(context, Database.Provider, cancellationToken).ConfigureAwait(false);
-        if (missing.Any(t => t.Name == keyTable))
+        if (missing.Contains(ColumnCryptoSchema.KeyTable(context)))
         {
             throw new Failures.CliException(ExitCodes.Error,
-                $"The {Database.DisplayName} has no data key table ({keyTable}). Run 'columncrypto init' (or the application's migrations) first, or check --connection.");
+                $"The {Database.DisplayName} has no data key table ({keyTable}). Run 'columncrypto init' (or the application's migrations) first, or check --connection" +
+                (KeyTable is null ? ", or pass --key-table if the application names its key table with KeyTable(name, schema)." : " and --key-table."));
         }
     }
 
@@ -123,7 +131,13 @@ internal sealed class CliSession : IAsyncDisposable
             .AddAwsKms()
             .WithoutHostedService();
         services.AddDbContextFactory<ColumnCryptoTablesContext>((sp, options) => database.Configure(options)
-            .UseColumnEncryption(sp)
+            .UseColumnEncryption(sp, encryption =>
+            {
+                if (KeyTable is { } keyTable)
+                {
+                    encryption.KeyTable(keyTable.Name, keyTable.Schema);
+                }
+            })
 
             // One run builds one provider; tests that run the tool many times in one process would trip this warning.
             .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
