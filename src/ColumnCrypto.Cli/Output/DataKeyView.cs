@@ -33,7 +33,10 @@ internal sealed record DataKeyView(
 
     public static Table Table(IReadOnlyList<DataKeyView> keys)
     {
-        var table = new Table().Title("Data keys").AddColumns("Version", "Created", "Age", "Rolls over at", "Status", "Wrapped by", "Wrapping key id", "Encryptions");
+        // Instances reserve counts in blocks (65,536 by default) before they encrypt, so a fresh key already shows a block.
+        var table = new Table().Title("Data keys")
+            .AddColumns("Version", "Created", "Age", "Rolls over at", "Status", "Wrapped by", "Wrapping key id", "Encryptions (reserved)")
+            .Caption("Encryptions (reserved): counts that instances reserved in blocks, an upper bound of the values encrypted with the key.");
         foreach (var key in keys)
         {
             table.AddRow(
