@@ -2,7 +2,7 @@ using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
 
-namespace ColumnCrypto.Cli.Tests.Infrastructure;
+namespace ColumnCrypto.Testing;
 
 /// <summary>
 /// The shared KMS emulator of the test run: the one scripts/test.sh started (COLUMNCRYPTO_TEST_KMS_URL), or, when that
@@ -58,12 +58,19 @@ public sealed class KmsEmulator : IDisposable
         return response.KeyMetadata;
     }
 
-    public void Dispose() => _ownServer?.Dispose();
-}
+    public Task DisableKeyAsync(string keyId) => DisableKeyAsync(Url, keyId);
 
-/// <summary>Test classes in this collection share one emulator (and run one after another).</summary>
-[CollectionDefinition(Name)]
-public sealed class UsesKmsEmulator : ICollectionFixture<KmsEmulator>
-{
-    public const string Name = "KMS emulator";
+    public static async Task DisableKeyAsync(string url, string keyId, string region = Region)
+    {
+        using var admin = AdminClient(url, region);
+        await admin.DisableKeyAsync(new DisableKeyRequest { KeyId = keyId });
+    }
+
+    public async Task CreateAliasAsync(string aliasName, string keyId, string region = Region)
+    {
+        using var admin = AdminClient(Url, region);
+        await admin.CreateAliasAsync(new CreateAliasRequest { AliasName = aliasName, TargetKeyId = keyId });
+    }
+
+    public void Dispose() => _ownServer?.Dispose();
 }

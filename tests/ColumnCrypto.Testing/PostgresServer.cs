@@ -1,7 +1,7 @@
 using Npgsql;
 using Testcontainers.PostgreSql;
 
-namespace ColumnCrypto.Cli.Tests.Infrastructure;
+namespace ColumnCrypto.Testing;
 
 /// <summary>
 /// A real PostgreSQL server: the one named by COLUMNCRYPTO_TEST_POSTGRES (scripts/test.sh starts a throwaway cluster
@@ -59,10 +59,4 @@ public sealed class PostgresServer : IAsyncLifetime
             await _container.DisposeAsync();
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresTests : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL";
 }

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ColumnCrypto.Kms.Aws.Tests.Infrastructure;
+namespace ColumnCrypto.Testing;
 
 /// <summary>
 /// A moto KMS emulator process on a free loopback port, started by a test and killed (by its own process) on dispose.
 /// Either plain <c>moto_server</c>, or the launcher that also enforces key state (see moto_kms_enforcing_key_state.py).
 /// </summary>
-internal sealed class MotoServer : IDisposable
+public sealed class MotoServer : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _process;
@@ -30,7 +30,7 @@ internal sealed class MotoServer : IDisposable
 
     /// <summary>moto with the AWS rule that a disabled key refuses Encrypt and Decrypt.</summary>
     public static MotoServer StartEnforcingKeyState() =>
-        Start("python3", [Path.Combine(AppContext.BaseDirectory, "Infrastructure", "moto_kms_enforcing_key_state.py")]);
+        Start("python3", [Path.Combine(AppContext.BaseDirectory, "moto_kms_enforcing_key_state.py")]);
 
     private static MotoServer Start(string program, string[] arguments)
     {
