@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
-using ColumnCrypto.EntityFrameworkCore.Reencryption;
+using ColumnCrypto.Data.Reencryption;
+using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -182,7 +183,7 @@ internal static class SampleApp
     /// </summary>
     private static async Task<bool> WaitForReencryptionAsync(IServiceProvider services, int current)
     {
-        var coverage = services.GetRequiredService<DataKeyRetirement>();
+        var coverage = services.GetRequiredService<DataKeyLifecycle>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ColumnCrypto.Cli.Database;
+using ColumnCrypto.Data;
 
 namespace ColumnCrypto.Cli;
 
@@ -21,10 +22,24 @@ internal sealed class CommonOptions
         Recursive = true,
     };
 
-    public Option<DatabaseProvider?> Provider { get; } = new("--provider")
+    public Option<ColumnCryptoDatabaseProvider?> Provider { get; } = new("--provider")
     {
         Description = "postgres or sqlite, when the connection string does not show it.",
         Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            switch (text.ToLowerInvariant())
+            {
+                case "postgres" or "postgresql":
+                    return ColumnCryptoDatabaseProvider.PostgreSql;
+                case "sqlite":
+                    return ColumnCryptoDatabaseProvider.Sqlite;
+                default:
+                    result.AddError($"--provider '{text}' is not a database ColumnCrypto supports: give postgres or sqlite");
+                    return null;
+            }
+        },
     };
 
     public Option<KeyTableName?> KeyTable { get; } = new("--key-table")

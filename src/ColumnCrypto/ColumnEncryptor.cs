@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using ColumnCrypto.Cryptography;
 using ColumnCrypto.Diagnostics;
+using ColumnCrypto.Envelope;
 using ColumnCrypto.Errors;
-using ColumnCrypto.Keys;
+using ColumnCrypto.Keys.Ring;
 using ColumnCrypto.Values;
 
 namespace ColumnCrypto;
@@ -25,23 +25,20 @@ public sealed class ColumnEncryptor
     // Values up to this size are decrypted into stack memory; larger ones into a pooled buffer.
     private const int StackPlaintextLimit = 512;
 
-    private readonly DataKeyRingProvider _keys;
+    private readonly DataKeyRingCache _keys;
     private readonly ColumnCryptoMetrics _metrics;
 
-    internal ColumnEncryptor(DataKeyRingProvider keys, ColumnCryptoMetrics metrics)
+    internal ColumnEncryptor(DataKeyRingCache keys, ColumnCryptoMetrics metrics)
     {
         _keys = keys;
         _metrics = metrics;
     }
 
-    internal DataKeyRingProvider Keys => _keys;
-
     /// <summary>Whether values of <paramref name="type"/> (or its nullable form) can be encrypted.</summary>
-    public static bool IsSupportedType(Type type) => ValueCodecs.IsSupported(type);
+    public static bool IsSupportedType(Type type) => EncryptedValueType.IsSupported(type);
 
     /// <summary>The key version in a stored value's header, or null when it is not a ColumnCrypto value.</summary>
-    public static int? GetKeyVersion(ReadOnlySpan<byte> storedValue) =>
-        storedValue.Length >= CiphertextFormat.Overhead && CiphertextFormat.ReadKeyVersion(storedValue) is > 0 and var v ? v : null;
+    public static int? GetKeyVersion(ReadOnlySpan<byte> storedValue) => StoredValue.GetKeyVersion(storedValue);
 
     /// <summary>Whether a stored value carries a ColumnCrypto header (it may still fail to decrypt if altered).</summary>
     public static bool IsCiphertext(ReadOnlySpan<byte> storedValue) => GetKeyVersion(storedValue) is not null;
@@ -58,12 +55,11 @@ public sealed class ColumnEncryptor
 
         var codec = ValueCodec<T>.Instance ?? throw CryptoErrors.UnsupportedType(typeof(T));
         var key = _keys.GetEncryptionKey();
-        var length = codec.GetByteCount(value);
-        var result = new byte[CiphertextFormat.Overhead + length];
+        var result = new byte[EnvelopeCipher.SealedLength(codec.GetByteCount(value))];
 
         // Encode straight into the output and encrypt in place: no intermediate plaintext copy to allocate or wipe.
-        codec.Encode(value, result.AsSpan(CiphertextFormat.PayloadOffset, length));
-        Seal(key, column, result, length);
+        codec.Encode(value, EnvelopeCipher.Payload(result));
+        EnvelopeCipher.Seal(key, column, result);
         _metrics.ValuesEncrypted.Add(1);
         return result;
     }
@@ -124,6 +120,49 @@ public sealed class ColumnEncryptor
         return Decrypt<T>(column, bytes.AsSpan());
     }
 
+    /// <summary>
+    /// Moves a stored value onto the newest data key: authenticates and decrypts it to its plaintext bytes and seals
+    /// them again, exactly one header layer whatever the value's type. The new value is decrypted again and compared
+    /// before it is returned, so a value is never replaced by one that would not read back.
+    /// </summary>
+    /// <exception cref="ColumnDecryptionException">The stored value does not decrypt (altered, unknown or retired key version).</exception>
+    public byte[] Reencrypt(EncryptedColumn column, ReadOnlySpan<byte> storedValue)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var plaintext = Decrypt<byte[]>(column, storedValue);
+        try
+        {
+            return EncryptEncoded(column, plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// Seals plaintext bytes that are already encoded as their <see cref="EncryptedValueType"/> encodes them, under
+    /// the newest key, and proves that the result decrypts to the same bytes. For tools that move values without
+    /// their CLR types (plaintext migration, re-encryption).
+    /// </summary>
+    /// <exception cref="CryptographicException">The new value did not decrypt to the same bytes (nothing should be written).</exception>
+    public byte[] EncryptEncoded(EncryptedColumn column, ReadOnlySpan<byte> encoded)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var key = _keys.GetEncryptionKey();
+        var result = new byte[EnvelopeCipher.SealedLength(encoded.Length)];
+        encoded.CopyTo(EnvelopeCipher.Payload(result));
+        EnvelopeCipher.Seal(key, column, result);
+        _metrics.ValuesEncrypted.Add(1);
+
+        var check = Decrypt<byte[]>(column, result.AsSpan());
+        var same = CryptographicOperations.FixedTimeEquals(check, encoded);
+        CryptographicOperations.ZeroMemory(check);
+        return same
+            ? result
+            : throw new CryptographicException($"The value of {column} re-encrypted under key version {key.Version} did not decrypt to the same plaintext; nothing was written.");
+    }
+
     /// <summary>Null for types that can hold it; for a non-nullable value type, an error naming the column and the fix.</summary>
     private static T? NullAs<T>(EncryptedColumn column)
     {
@@ -133,23 +172,11 @@ public sealed class ColumnEncryptor
 
     private T DecryptCore<T>(ValueCodec<T> codec, EncryptedColumn column, ReadOnlySpan<byte> stored)
     {
-        if (stored.Length < CiphertextFormat.Overhead)
-        {
-            throw CiphertextFormat.HasMagic(stored) || stored.Length < 2
-                ? CryptoErrors.Truncated(column, stored.Length)
-                : CryptoErrors.NotCiphertext(column);
-        }
-
-        var version = CiphertextFormat.ReadKeyVersion(stored);
-        if (version < 0)
-        {
-            throw CryptoErrors.NotCiphertext(column);
-        }
-
+        var version = EnvelopeCipher.ReadKeyVersion(column, stored);
         var key = _keys.GetDecryptionKey(version)
             ?? throw CryptoErrors.UnknownKeyVersion(column, version, _keys.Current?.Newest?.Version);
 
-        var length = stored.Length - CiphertextFormat.Overhead;
+        var length = EnvelopeCipher.PlaintextLength(stored);
         byte[]? rented = null;
         // Exactly the value's size on the stack: the runtime zero-fills stackalloc memory, and filling 512 bytes for
         // a 40-byte value is wasted work (about 10 ns of a 250 ns decrypt).
@@ -158,22 +185,7 @@ public sealed class ColumnEncryptor
             : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
         try
         {
-            Span<byte> aad = stackalloc byte[AssociatedDataLength(column)];
-            WriteAssociatedData(stored[..CiphertextFormat.HeaderSize], column, aad);
-            try
-            {
-                key.Decrypt(
-                    stored.Slice(CiphertextFormat.NonceOffset, CiphertextFormat.NonceSize),
-                    stored.Slice(CiphertextFormat.PayloadOffset, length),
-                    stored[^CiphertextFormat.TagSize..],
-                    plaintext,
-                    aad);
-            }
-            catch (AuthenticationTagMismatchException e)
-            {
-                throw CryptoErrors.AuthenticationFailed(column, version, e);
-            }
-
+            EnvelopeCipher.Open(key, column, stored, plaintext);
             T value;
             try
             {
@@ -195,75 +207,5 @@ public sealed class ColumnEncryptor
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
-    }
-
-    // ---- re-encryption (used by the EF package's re-encryption engine, which works without the CLR types) -----------
-
-    /// <summary>
-    /// Authenticates and decrypts <paramref name="stored"/> to its plaintext bytes and seals them under the newest key:
-    /// exactly one header layer, whatever the value's type. The new ciphertext is decrypted again and compared before it
-    /// is returned, so a value is never replaced by one that would not read back.
-    /// </summary>
-    /// <exception cref="ColumnDecryptionException">The stored value does not decrypt (altered, unknown or retired key version).</exception>
-    internal byte[] Reencrypt(EncryptedColumn column, ReadOnlySpan<byte> stored)
-    {
-        ArgumentNullException.ThrowIfNull(column);
-        var plaintext = Decrypt<byte[]>(column, stored);
-        try
-        {
-            return EncryptEncoded(column, plaintext);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
-    }
-
-    /// <summary>
-    /// Seals already-encoded plaintext bytes (a codec's output) under the newest key, and verifies that the result
-    /// decrypts to the same bytes. For migrating legacy plaintext and for <see cref="Reencrypt"/>.
-    /// </summary>
-    internal byte[] EncryptEncoded(EncryptedColumn column, ReadOnlySpan<byte> plaintext)
-    {
-        ArgumentNullException.ThrowIfNull(column);
-        var key = _keys.GetEncryptionKey();
-        var result = new byte[CiphertextFormat.Overhead + plaintext.Length];
-        plaintext.CopyTo(result.AsSpan(CiphertextFormat.PayloadOffset));
-        Seal(key, column, result, plaintext.Length);
-        _metrics.ValuesEncrypted.Add(1);
-
-        var check = Decrypt<byte[]>(column, result.AsSpan());
-        var same = CryptographicOperations.FixedTimeEquals(check, plaintext);
-        CryptographicOperations.ZeroMemory(check);
-        return same
-            ? result
-            : throw new CryptographicException($"The value of {column} re-encrypted under key version {key.Version} did not decrypt to the same plaintext; nothing was written.");
-    }
-
-    /// <summary>Writes header and nonce and encrypts the payload (already encoded at its place) in place.</summary>
-    private static void Seal(DataKey key, EncryptedColumn column, byte[] result, int length)
-    {
-        var span = result.AsSpan();
-        CiphertextFormat.WriteHeader(span, key.Version);
-        var nonce = span.Slice(CiphertextFormat.NonceOffset, CiphertextFormat.NonceSize);
-        NonceGenerator.Fill(nonce);
-        Span<byte> aad = stackalloc byte[AssociatedDataLength(column)];
-        WriteAssociatedData(span[..CiphertextFormat.HeaderSize], column, aad);
-        var payload = span.Slice(CiphertextFormat.PayloadOffset, length);
-        key.Encrypt(nonce, payload, payload, span[^CiphertextFormat.TagSize..], aad);
-    }
-
-    private static int AssociatedDataLength(EncryptedColumn column)
-    {
-        var length = CiphertextFormat.HeaderSize + column.AssociatedDataSuffix.Length;
-
-        // Table and column names are short; this bound only keeps stackalloc safe against absurd names.
-        return length <= 1024 ? length : throw new ArgumentException($"The table and column names of {column} are too long (over 1 KiB).", nameof(column));
-    }
-
-    private static void WriteAssociatedData(ReadOnlySpan<byte> header, EncryptedColumn column, Span<byte> aad)
-    {
-        header.CopyTo(aad);
-        column.AssociatedDataSuffix.CopyTo(aad[CiphertextFormat.HeaderSize..]);
     }
 }

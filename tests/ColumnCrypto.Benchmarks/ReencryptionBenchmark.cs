@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Text;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
-using ColumnCrypto.EntityFrameworkCore.Reencryption;
+using ColumnCrypto.Data;
+using ColumnCrypto.Data.Reencryption;
+using ColumnCrypto.Data.Registry;
+using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,8 +88,8 @@ public static class ReencryptionBenchmark
         {
             await context.Database.EnsureCreatedAsync();
             await keys.InitializeAsync(CancellationToken.None);
-            database = ColumnCryptoDatabase.FromContext(context);
-            await new EncryptedColumnRegistry(database).SyncAsync(context);
+            database = context.GetColumnCryptoDatabase();
+            await context.RecordEncryptedColumnsAsync();
         }
 
         Console.WriteLine($"== seeding {settings.Rows:N0} rows × {Columns} encrypted columns");

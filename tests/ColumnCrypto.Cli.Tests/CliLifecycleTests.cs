@@ -107,7 +107,8 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
         cli.Time.Advance(TimeSpan.FromHours(2));
         var refused = await cli.RunAsync(["retire", "--version", "1", .. common]);
         Assert.Equal(6, refused.ExitCode);
-        Assert.Contains("Data key version 1 was not retired: 18 value(s) still use it (accounts.CreditLimit: 5, accounts.DateOfBirth: 5, accounts.Email: 5, accounts.Notes: 3)", refused.Error);
+        Assert.Contains("Data key version 1 was not retired: 18 values still use it: accounts.CreditLimit (5), accounts.DateOfBirth (5), accounts.Email (5), accounts.Notes (3).", refused.Error);
+        Assert.Contains("columncrypto reencrypt", refused.Error);
         Assert.Single(refused.Error.Trim().Split('\n'));
 
         // Flip one bit of one stored value: verify names the table, column, key version and row, and changes nothing.

@@ -30,6 +30,11 @@ public sealed class ModelTests
         [Encrypted] public string Email { get; set; } = string.Empty;
     }
 
+    private sealed class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
+    {
+        public DbSet<IndexedSecret> Secrets => Set<IndexedSecret>();
+    }
+
     private sealed class ModelContext(DbContextOptions options, Action<ModelBuilder> configure) : DbContext(options)
     {
         protected override void OnModelCreating(ModelBuilder modelBuilder) => configure(modelBuilder);
@@ -73,20 +78,20 @@ public sealed class ModelTests
     [Fact]
     public void Contexts_with_different_encryptors_get_their_own_models_from_one_internal_service_provider()
     {
-        Infrastructure.ShopContext Shop(ColumnEncryptor encryptor) =>
-            new(new DbContextOptionsBuilder<Infrastructure.ShopContext>().UseSqlite("Data Source=:memory:").UseColumnEncryption(encryptor).Options);
+        ShopContext Shop(ColumnEncryptor encryptor) =>
+            new(new DbContextOptionsBuilder<ShopContext>().UseSqlite("Data Source=:memory:").UseColumnEncryption(encryptor).Options);
 
         // EF throws after twenty internal service providers in a process: thirty encryptors must not need thirty.
         var encryptors = Enumerable.Range(0, 30).Select(_ => CreateEncryptor()).ToList();
         var converters = encryptors.Select(encryptor =>
         {
             using var context = Shop(encryptor);
-            return context.Model.FindEntityType(typeof(Infrastructure.Customer))!.FindProperty(nameof(Infrastructure.Customer.Email))!.GetValueConverter();
+            return context.Model.FindEntityType(typeof(IndexedSecret))!.FindProperty(nameof(IndexedSecret.Email))!.GetValueConverter();
         }).ToList();
 
         Assert.Equal(30, converters.Distinct().Count());
         using var again = Shop(encryptors[0]);
-        Assert.Same(converters[0], again.Model.FindEntityType(typeof(Infrastructure.Customer))!.FindProperty(nameof(Infrastructure.Customer.Email))!.GetValueConverter());
+        Assert.Same(converters[0], again.Model.FindEntityType(typeof(IndexedSecret))!.FindProperty(nameof(IndexedSecret.Email))!.GetValueConverter());
     }
 
     [Fact]
@@ -96,10 +101,11 @@ public sealed class ModelTests
         {
             var keyTable = named.Model.FindEntityType(typeof(DataKeyRecord))!;
             Assert.Equal(("keys", "crypto"), (keyTable.GetTableName(), keyTable.GetSchema()));
+            Assert.Contains(named.Model.GetEntityTypes(), e => e.GetTableName() == "columncrypto_encrypted_columns" && e.GetSchema() == "crypto");
         }
 
         using var without = Context(m => m.Entity<IndexedSecret>(), o => o.WithoutKeyTable());
-        Assert.Null(without.Model.FindEntityType(typeof(DataKeyRecord)));
+        Assert.Equal([typeof(IndexedSecret)], without.Model.GetEntityTypes().Select(e => e.ClrType));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using ColumnCrypto.Keys;
-using ColumnCrypto.Keys.Rewrap;
+using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Kms.Aws.Tests.Infrastructure;
 using ColumnCrypto.Wrapping;
 
@@ -26,7 +27,7 @@ public sealed class RewrapTests(KmsEmulator kms)
         // Step 1: plugins.awsKms added, the old master key still available: rewrap to the configured KMS key.
         using (var migrating = KmsTestHost.ForKms(kms.Url, first.KeyId, store, configure: o => o.MasterKey.File = masterKey.Path))
         {
-            var rewrap = DataKeyRewrap.FromServices(migrating.Services);
+            var rewrap = migrating.Services.GetRequiredService<DataKeyLifecycle>();
             var result = await rewrap.RewrapAsync(rewrap.ConfiguredKey);
             Assert.Equal([1, 2, 3], result.Rewrapped);
             Assert.True(result.Complete);
@@ -41,7 +42,7 @@ public sealed class RewrapTests(KmsEmulator kms)
         // Step 2: keyId changed to another KMS key; the configured key reads rows of the first one and rewraps them.
         using (var moving = KmsTestHost.ForKms(kms.Url, second.KeyId, store))
         {
-            var rewrap = DataKeyRewrap.FromServices(moving.Services);
+            var rewrap = moving.Services.GetRequiredService<DataKeyLifecycle>();
             var result = await rewrap.RewrapAsync(rewrap.ConfiguredKey);
             Assert.Equal([1, 2, 3], result.Rewrapped);
             var again = await rewrap.RewrapAsync(rewrap.ConfiguredKey);
@@ -68,7 +69,7 @@ public sealed class RewrapTests(KmsEmulator kms)
         using (var migrating = KmsTestHost.ForKms(kms.Url, key.KeyId, store, configure: o => o.MasterKey.File = masterKey.Path))
         {
             using var local = (IDisposable)RewrapTargets.LocalMasterKey(masterKey.Bytes);
-            var result = await DataKeyRewrap.FromServices(migrating.Services).RewrapAsync((IKeyWrapper)local);
+            var result = await migrating.Services.GetRequiredService<DataKeyLifecycle>().RewrapAsync((IKeyWrapper)local);
             Assert.Equal([1, 2, 3], result.Rewrapped);
         }
 
@@ -84,7 +85,7 @@ public sealed class RewrapTests(KmsEmulator kms)
         var (store, values) = await WriteValuesUnderThreeVersionsAsync(o => o.MasterKey.File = masterKey.Path);
         var key = await kms.CreateKeyAsync();
         using var migrating = KmsTestHost.ForKms(kms.Url, key.KeyId, store, configure: o => o.MasterKey.File = masterKey.Path);
-        var rewrap = DataKeyRewrap.FromServices(migrating.Services);
+        var rewrap = migrating.Services.GetRequiredService<DataKeyLifecycle>();
 
         // The target fails on its second wrap, as when the process or KMS goes away half-way.
         var interrupted = new FailingOnSecondWrap(rewrap.ConfiguredKey);
@@ -119,7 +120,7 @@ public sealed class RewrapTests(KmsEmulator kms)
 
         var key = await kms.CreateKeyAsync();
         using var migrating = KmsTestHost.ForKms(kms.Url, key.KeyId, store, configure: o => o.MasterKey.File = masterKey.Path);
-        var rewrap = DataKeyRewrap.FromServices(migrating.Services);
+        var rewrap = migrating.Services.GetRequiredService<DataKeyLifecycle>();
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => rewrap.RewrapAsync(rewrap.ConfiguredKey));
 
         Assert.Contains("commitment", error.Message, StringComparison.Ordinal);

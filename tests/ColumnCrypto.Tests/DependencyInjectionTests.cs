@@ -1,6 +1,7 @@
 using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,7 @@ public sealed class DependencyInjectionTests
         using var provider = services.BuildServiceProvider();
         Assert.NotNull(provider.GetRequiredService<ColumnEncryptor>());
         Assert.Same(provider.GetRequiredService<ColumnEncryptor>(), provider.GetRequiredService<ColumnEncryptor>());
-        Assert.Same(provider.GetRequiredService<DataKeyRingProvider>(), provider.GetRequiredService<IDataKeyManager>());
+        Assert.Same(provider.GetRequiredService<DataKeyManager>(), provider.GetRequiredService<IDataKeyManager>());
         Assert.Equal(masterKey.Path, provider.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.MasterKey.File);
         Assert.NotNull(provider.GetRequiredService<ILogger<DependencyInjectionTests>>());
         Assert.Single(provider.GetServices<IHostedService>().OfType<DataKeyRolloverService>());
@@ -89,7 +90,7 @@ public sealed class DependencyInjectionTests
         try
         {
             Assert.Single(await store.GetAllAsync(None));
-            Assert.NotNull(provider.GetRequiredService<DataKeyRingProvider>().Current?.Newest);
+            Assert.NotNull(provider.GetRequiredService<DataKeyManager>().Current?.Newest);
         }
         finally
         {

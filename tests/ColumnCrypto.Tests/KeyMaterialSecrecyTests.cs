@@ -173,7 +173,7 @@ public sealed class KeyMaterialSecrecyTests
             await instance.Keys.RollOverAsync(None);
             var v1 = instance.Provider.Current!.Keys.Single(k => k.Version == 1);
 
-            await store.SetStatusAsync(1, DataKeyStatus.Retired, None);
+            Assert.True(await store.TrySetStatusAsync(1, DataKeyStatus.Active, DataKeyStatus.Retired, None));
             await instance.Keys.RefreshAsync(None);
 
             Assert.DoesNotContain(instance.Provider.Current!.Keys, k => k.Version == 1);

@@ -97,7 +97,7 @@ public sealed class UnknownKeyVersionTests
         {
             var underV1 = instance.Encryptor.Encrypt(Email, "x")!;
             await instance.Keys.RollOverAsync(None);
-            await store.SetStatusAsync(1, DataKeyStatus.Retired, None);
+            Assert.True(await store.TrySetStatusAsync(1, DataKeyStatus.Active, DataKeyStatus.Retired, None));
             await instance.Keys.RefreshAsync(None);
             var readsBefore = instance.Store.Reads;
 

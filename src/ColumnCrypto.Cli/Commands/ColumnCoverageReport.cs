@@ -1,8 +1,8 @@
 using System.Globalization;
-using ColumnCrypto.Cli.Database;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Cli.Output;
-using ColumnCrypto.EntityFrameworkCore.Reencryption;
+using ColumnCrypto.Data.Schema;
+using ColumnCrypto.Keys.Lifecycle;
 using Spectre.Console;
 
 namespace ColumnCrypto.Cli.Commands;
@@ -26,17 +26,14 @@ internal sealed class ColumnCoverageReport
 
     public static async Task<ColumnCoverageReport> LoadAsync(CliSession session, CancellationToken cancellationToken)
     {
-        await using (var context = session.NewContext())
+        var missing = await ColumnCryptoSchema.FindMissingTablesAsync(session.CryptoDatabase, cancellationToken).ConfigureAwait(false);
+        if (missing.Count > 0)
         {
-            var missing = await ColumnCryptoSchema.FindMissingAsync(context, session.Database.Provider, cancellationToken).ConfigureAwait(false);
-            if (missing.Count > 0)
-            {
-                return new ColumnCoverageReport([],
-                    $"table {string.Join(", ", missing.Select(ColumnCryptoSchema.Display))} does not exist: run 'columncrypto init', or apply the application's migrations.");
-            }
+            return new ColumnCoverageReport([],
+                $"table {string.Join(", ", missing)} does not exist: run 'columncrypto init', or apply the application's migrations.");
         }
 
-        var report = await session.Retirement.GetCoverageAsync(cancellationToken).ConfigureAwait(false);
+        var report = await session.Lifecycle.GetCoverageAsync(cancellationToken).ConfigureAwait(false);
         if (report.Columns.Count == 0)
         {
             return new ColumnCoverageReport([],

@@ -1,10 +1,8 @@
 using System.CommandLine;
-using ColumnCrypto.Cli.Database;
 using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Cli.Output;
-using ColumnCrypto.Keys;
-using Microsoft.EntityFrameworkCore;
+using ColumnCrypto.Data.Schema;
 
 namespace ColumnCrypto.Cli.Commands;
 
@@ -34,15 +32,10 @@ internal sealed class InitCommand
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         }
 
-        IReadOnlyList<(string? Schema, string Name)> tables;
-        IReadOnlyList<(string? Schema, string Name)> missing;
-        bool keyTableMissing;
-        await using (var context = session.NewContext())
-        {
-            tables = ColumnCryptoSchema.Tables(context);
-            missing = await ColumnCryptoSchema.FindMissingAsync(context, database.Provider, cancellationToken).ConfigureAwait(false);
-            keyTableMissing = missing.Contains(ColumnCryptoSchema.KeyTable(context));
-        }
+        var crypto = session.CryptoDatabase;
+        var tables = ColumnCryptoTables.All.Select(crypto.DisplayName).ToList();
+        var missing = await ColumnCryptoSchema.FindMissingTablesAsync(crypto, cancellationToken).ConfigureAwait(false);
+        var keyTableMissing = missing.Contains(crypto.KeyTableDisplayName);
 
         string? generatedKey = null;
         if (configuration.MasterKey is { Exists: false } masterKey)
@@ -61,10 +54,7 @@ internal sealed class InitCommand
             generatedKey = masterKey.File;
         }
 
-        await using (var context = session.NewContext())
-        {
-            await ColumnCryptoSchema.CreateAsync(context, missing, cancellationToken).ConfigureAwait(false);
-        }
+        await ColumnCryptoSchema.CreateMissingTablesAsync(crypto, cancellationToken).ConfigureAwait(false);
 
         var before = (await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Version).ToHashSet();
         await session.Keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -77,9 +67,7 @@ internal sealed class InitCommand
         output.Text($"Database: {database.DisplayName}");
         foreach (var table in tables)
         {
-            output.Text(missing.Contains(table)
-                ? $"Table {ColumnCryptoSchema.Display(table)}: created."
-                : $"Table {ColumnCryptoSchema.Display(table)}: already present.");
+            output.Text(missing.Contains(table) ? $"Table {table}: created." : $"Table {table}: already present.");
         }
 
         if (generatedKey is not null)
@@ -100,8 +88,8 @@ internal sealed class InitCommand
         output.Document(new InitResult(
             true,
             database.DisplayName,
-            [.. tables.Where(missing.Contains).Select(ColumnCryptoSchema.Display)],
-            [.. tables.Where(t => !missing.Contains(t)).Select(ColumnCryptoSchema.Display)],
+            [.. tables.Where(missing.Contains)],
+            [.. tables.Where(t => !missing.Contains(t))],
             generatedKey,
             configuration.WrappingDescription,
             created,

@@ -4,7 +4,7 @@ using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Cli.Output;
 using ColumnCrypto.Configuration;
-using ColumnCrypto.EntityFrameworkCore.Reencryption;
+using ColumnCrypto.Data.Reencryption;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;

@@ -50,36 +50,8 @@ internal sealed class RetireCommand
             return ExitCodes.Success;
         }
 
-        if (version == keys.Where(k => k.Status == DataKeyStatus.Active).Max(k => k.Version))
-        {
-            throw CliException.Refused(
-                $"Data key version {version} was not retired: it is the newest active key, which encrypts new values. Run 'columncrypto rotate', then 'columncrypto reencrypt', then retire it.");
-        }
-
-        var coverage = await ColumnCoverageReport.LoadAsync(session, cancellationToken).ConfigureAwait(false);
-        if (coverage.UnavailableReason is not null)
-        {
-            throw CliException.Refused($"Data key version {version} was not retired: its use cannot be counted, {coverage.UnavailableReason}");
-        }
-
-        if (coverage.ValuesUsing(version) is var inUse and > 0)
-        {
-            var columns = coverage.Columns.Where(c => c.ValuesByVersion.GetValueOrDefault(version) > 0)
-                .Select(c => $"{c.Name}: {c.ValuesByVersion[version]}");
-            throw CliException.Refused(
-                $"Data key version {version} was not retired: {inUse} value(s) still use it ({string.Join(", ", columns)}). Run 'columncrypto reencrypt' first.");
-        }
-
-        try
-        {
-            await session.Retirement.RetireAsync(version, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ColumnCryptoKeyException e)
-        {
-            // The library's refusals: newest key, grace period, values appeared meanwhile, destroyed.
-            throw CliException.Refused(e.Message);
-        }
-
+        // The library refuses (exit 6) when values still use the key, it is the newest, or it was superseded too recently.
+        await session.Lifecycle.RetireAsync(version, cancellationToken).ConfigureAwait(false);
         session.Output.Text($"Data key version {version} is retired: it is no longer loaded or unwrapped (running instances drop it at their next key reload).");
         session.Output.Text("Keep backups of the key table: a retired key can be made active again to read values restored from an older backup.");
         session.Output.Document(new { ok = true, version, status = "retired", changed = true });

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Configuration;
-using ColumnCrypto.Keys.Rewrap;
+using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Wrapping;
 
 namespace ColumnCrypto.Cli.Commands;
@@ -62,7 +62,7 @@ internal sealed class RewrapCommand
             kms.KeyId = toKeyId;
         }
 
-        var rewrap = DataKeyRewrap.FromServices(session.Services);
+        var rewrap = session.Lifecycle;
         IKeyWrapper target;
         byte[]? localKey = null;
         if (toKeyId is not null)

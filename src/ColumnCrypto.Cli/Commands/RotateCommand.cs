@@ -29,7 +29,7 @@ internal sealed class RotateCommand
         await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var previous = (await session.Keys.GetKeysAsync(cancellationToken).ConfigureAwait(false))
             .Where(k => k.Status == Keys.DataKeyStatus.Active).Select(k => (int?)k.Version).Max();
-        var version = await session.Keys.RollOverAsync(cancellationToken).ConfigureAwait(false);
+        var version = await session.Lifecycle.RotateAsync(cancellationToken).ConfigureAwait(false);
         var keys = DataKeyView.From(
             await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false),
             session.Services.GetRequiredService<TimeProvider>().GetUtcNow());

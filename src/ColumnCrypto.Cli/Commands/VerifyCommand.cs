@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using ColumnCrypto.Cli.Database;
+using ColumnCrypto.Data.Verification;
 using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,14 +45,14 @@ internal sealed class VerifyCommand
         }
 
         var columns = await session.Registry.GetColumnsAsync(cancellationToken).ConfigureAwait(false);
-        var verifier = new EncryptedValueVerifier(session.Services.GetRequiredService<ColumnEncryptor>(), session.Database);
+        var verifier = new EncryptedValueVerifier(session.Services.GetRequiredService<ColumnEncryptor>(), session.CryptoDatabase);
         var results = new List<ColumnVerification>();
         var totals = coverage.Columns.ToDictionary(c => (c.Schema ?? string.Empty, c.Table, c.Column), c => c.Total);
         if (output.Json)
         {
             foreach (var column in columns)
             {
-                results.Add(await verifier.VerifyAsync(column, FailuresKept, _ => { }, cancellationToken).ConfigureAwait(false));
+                results.Add(await verifier.VerifyAsync(column, FailuresKept, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
         }
         else
@@ -65,7 +65,7 @@ internal sealed class VerifyCommand
                     {
                         var total = totals.GetValueOrDefault((column.Schema ?? string.Empty, column.Table, column.Column));
                         var bar = context.AddTask(Markup.Escape($"{column.QualifiedTable}.{column.Column}"), maxValue: Math.Max(1, total));
-                        var result = await verifier.VerifyAsync(column, FailuresKept, done => bar.Value = Math.Min(done, bar.MaxValue), cancellationToken).ConfigureAwait(false);
+                        var result = await verifier.VerifyAsync(column, FailuresKept, new Progress<long>(done => bar.Value = Math.Min(done, bar.MaxValue)), cancellationToken).ConfigureAwait(false);
                         bar.MaxValue = Math.Max(1, result.Checked);
                         bar.Value = bar.MaxValue;
                         results.Add(result);

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using ColumnCrypto.Cli.Failures;
+using ColumnCrypto.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace ColumnCrypto.Cli.Database;
@@ -15,14 +15,14 @@ internal sealed class DatabaseTarget
     private static readonly string[] PostgresKeys = ["host", "server", "username", "user id", "userid", "user", "port", "database"];
     private static readonly string[] SqliteKeys = ["data source", "datasource", "filename"];
 
-    private DatabaseTarget(DatabaseProvider provider, string connectionString, string? sqliteFile)
+    private DatabaseTarget(ColumnCryptoDatabaseProvider provider, string connectionString, string? sqliteFile)
     {
         Provider = provider;
         ConnectionString = connectionString;
         SqliteFile = sqliteFile;
     }
 
-    public DatabaseProvider Provider { get; }
+    public ColumnCryptoDatabaseProvider Provider { get; }
 
     public string ConnectionString { get; }
 
@@ -32,11 +32,11 @@ internal sealed class DatabaseTarget
     /// <summary>A name for messages: never the password.</summary>
     public string DisplayName => Provider switch
     {
-        DatabaseProvider.Sqlite => $"SQLite {SqliteFile ?? "in-memory database"}",
+        ColumnCryptoDatabaseProvider.Sqlite => $"SQLite {SqliteFile ?? "in-memory database"}",
         _ => DescribePostgres(),
     };
 
-    public static DatabaseTarget Resolve(string? connection, DatabaseProvider? provider, CliEnvironment environment)
+    public static DatabaseTarget Resolve(string? connection, ColumnCryptoDatabaseProvider? provider, CliEnvironment environment)
     {
         if (string.IsNullOrWhiteSpace(connection))
         {
@@ -47,20 +47,19 @@ internal sealed class DatabaseTarget
         var kind = provider ?? Detect(connection);
         return kind switch
         {
-            DatabaseProvider.Sqlite => ForSqlite(connection, environment),
+            ColumnCryptoDatabaseProvider.Sqlite => ForSqlite(connection, environment),
             _ => ForPostgres(connection),
         };
     }
 
-    public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options) => Provider switch
-    {
-        DatabaseProvider.Sqlite => options.UseSqlite(ConnectionString),
-        _ => options.UseNpgsql(ConnectionString),
-    };
+    /// <summary>The database as ColumnCrypto's library works on it, with the key table named by --key-table.</summary>
+    public ColumnCryptoDatabase ToColumnCryptoDatabase(KeyTableName? keyTable) => keyTable is { } table
+        ? ColumnCryptoDatabase.Create(Provider, CreateConnection, table.Schema, table.Name)
+        : ColumnCryptoDatabase.Create(Provider, CreateConnection);
 
-    public DbConnection CreateConnection() => Provider switch
+    private DbConnection CreateConnection() => Provider switch
     {
-        DatabaseProvider.Sqlite => new SqliteConnection(ConnectionString),
+        ColumnCryptoDatabaseProvider.Sqlite => new SqliteConnection(ConnectionString),
         _ => new NpgsqlConnection(ConnectionString),
     };
 
@@ -74,7 +73,7 @@ internal sealed class DatabaseTarget
         }
     }
 
-    private static DatabaseProvider Detect(string connection)
+    private static ColumnCryptoDatabaseProvider Detect(string connection)
     {
         var keys = ParseKeys(connection);
         var postgres = keys.Any(k => PostgresKeys.Contains(k));
@@ -85,7 +84,7 @@ internal sealed class DatabaseTarget
                 "Cannot tell the database from the connection string (expected Host=... for PostgreSQL or Data Source=... for SQLite). Add --provider postgres or --provider sqlite.");
         }
 
-        return postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+        return postgres ? ColumnCryptoDatabaseProvider.PostgreSql : ColumnCryptoDatabaseProvider.Sqlite;
     }
 
     private static List<string> ParseKeys(string connection)
@@ -121,7 +120,7 @@ internal sealed class DatabaseTarget
             builder.DataSource = file;
         }
 
-        return new DatabaseTarget(DatabaseProvider.Sqlite, builder.ConnectionString, file);
+        return new DatabaseTarget(ColumnCryptoDatabaseProvider.Sqlite, builder.ConnectionString, file);
     }
 
     private static DatabaseTarget ForPostgres(string connection)
@@ -135,7 +134,7 @@ internal sealed class DatabaseTarget
             throw CliException.Usage($"--connection is not a valid PostgreSQL connection string: {e.Message}");
         }
 
-        return new DatabaseTarget(DatabaseProvider.Postgres, connection, null);
+        return new DatabaseTarget(ColumnCryptoDatabaseProvider.PostgreSql, connection, null);
     }
 
     private string DescribePostgres()

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ColumnCrypto.Cli.Failures;
@@ -14,9 +13,9 @@ internal static class FailureReport
         ColumnCryptoConfigurationException e => (ExitCodes.ConfigurationError, e.Message),
         OptionsValidationException e => (ExitCodes.ConfigurationError, "Invalid configuration: " + string.Join(" ", e.Failures)),
         ColumnDecryptionException e => (ExitCodes.VerificationFailed, e.Message + " Run 'columncrypto verify' to list every value that does not decrypt."),
+        ColumnCryptoRefusedException e => (ExitCodes.Refused, e.Message),
         ColumnCryptoKeyException e => (ExitCodes.KeyError, e.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "Interrupted. Work finished so far is kept; run the command again to continue."),
-        DbUpdateException { InnerException: { } inner } => (ExitCodes.Error, "The database refused a change: " + Innermost(inner).Message),
         _ when FindDatabaseError(exception) is { } db => (ExitCodes.Error, DescribeDatabaseError(db)),
         _ => (ExitCodes.Error, $"{exception.GetType().Name}: {exception.Message}"),
     };

@@ -1,11 +1,10 @@
 using ColumnCrypto.Cli.Database;
 using ColumnCrypto.Cli.Output;
-using ColumnCrypto.DependencyInjection;
-using ColumnCrypto.EntityFrameworkCore.Reencryption;
+using ColumnCrypto.Data;
+using ColumnCrypto.Data.Registry;
+using ColumnCrypto.Data.Schema;
 using ColumnCrypto.Keys;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using ColumnCrypto.Keys.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +12,7 @@ namespace ColumnCrypto.Cli.Hosting;
 
 /// <summary>
 /// One command's run: its parsed common options, output, configuration and database, and the ColumnCrypto services
-/// wired as an application would (AddColumnCrypto, AddAwsKms, the key table through a DbContext), built on first use.
+/// wired as an application would (AddColumnCrypto, AddAwsKms, the SQL key store), built on first use.
 /// </summary>
 internal sealed class CliSession : IAsyncDisposable
 {
@@ -53,20 +52,12 @@ internal sealed class CliSession : IAsyncDisposable
 
     public IDataKeyStore KeyStore => Services.GetRequiredService<IDataKeyStore>();
 
-    /// <summary>The database as the re-encryption, coverage, retirement and registry APIs work on it (their own SQL).</summary>
-    public ColumnCryptoDatabase CryptoDatabase => _cryptoDatabase ??= KeyTable is { } keyTable
-        ? ColumnCryptoDatabase.Create(Provider, Database.CreateConnection, keyTable.Schema, keyTable.Name)
-        : ColumnCryptoDatabase.Create(Provider, Database.CreateConnection);
+    /// <summary>The database as ColumnCrypto's library works on it: key table, registry, coverage, re-encryption.</summary>
+    public ColumnCryptoDatabase CryptoDatabase => _cryptoDatabase ??= Database.ToColumnCryptoDatabase(KeyTable);
 
-    private ColumnCryptoDatabaseProvider Provider =>
-        Database.Provider == DatabaseProvider.Sqlite ? ColumnCryptoDatabaseProvider.Sqlite : ColumnCryptoDatabaseProvider.PostgreSql;
+    public DataKeyLifecycle Lifecycle => Services.GetRequiredService<DataKeyLifecycle>();
 
-    public DataKeyRetirement Retirement => DataKeyRetirement.Create(CryptoDatabase, Services);
-
-    public EncryptedColumnRegistry Registry => new(CryptoDatabase, Services.GetService<ILogger<EncryptedColumnRegistry>>(), Environment.Time);
-
-    public ColumnCryptoTablesContext NewContext() =>
-        Services.GetRequiredService<IDbContextFactory<ColumnCryptoTablesContext>>().CreateDbContext();
+    public EncryptedColumnRegistry Registry => Services.GetRequiredService<EncryptedColumnRegistry>();
 
     /// <summary>Fails unless the master key (when one is used) exists: commands other than init never create it.</summary>
     public void RequireMasterKey()
@@ -84,13 +75,11 @@ internal sealed class CliSession : IAsyncDisposable
     public async Task RequireKeyTableAsync(CancellationToken cancellationToken)
     {
         Database.EnsureExists();
-        await using var context = NewContext();
-        var keyTable = ColumnCryptoSchema.Display(ColumnCryptoSchema.KeyTable(context));
-        var missing = await ColumnCryptoSchema.FindMissingAsync(context, Database.Provider, cancellationToken).ConfigureAwait(false);
-        if (missing.Contains(ColumnCryptoSchema.KeyTable(context)))
+        var missing = await ColumnCryptoSchema.FindMissingTablesAsync(CryptoDatabase, cancellationToken).ConfigureAwait(false);
+        if (missing.Contains(CryptoDatabase.KeyTableDisplayName))
         {
             throw new Failures.CliException(ExitCodes.Error,
-                $"The {Database.DisplayName} has no data key table ({keyTable}). Run 'columncrypto init' (or the application's migrations) first, or check --connection" +
+                $"The {Database.DisplayName} has no data key table ({CryptoDatabase.KeyTableDisplayName}). Run 'columncrypto init' (or the application's migrations) first, or check --connection" +
                 (KeyTable is null ? ", or pass --key-table if the application names its key table with KeyTable(name, schema)." : " and --key-table."));
         }
     }
@@ -106,7 +95,6 @@ internal sealed class CliSession : IAsyncDisposable
     private ServiceProvider BuildServices()
     {
         var configuration = Configuration;
-        var database = Database;
         var services = new ServiceCollection();
         services.AddSingleton(Environment.Time);
         services.AddLogging(logging =>
@@ -115,7 +103,6 @@ internal sealed class CliSession : IAsyncDisposable
             if (Verbose)
             {
                 logging.SetMinimumLevel(LogLevel.Information);
-                logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
                 logging.AddProvider(new StandardErrorLoggerProvider(Environment.Error));
             }
         });
@@ -127,20 +114,9 @@ internal sealed class CliSession : IAsyncDisposable
                 options.MasterKey = loaded.MasterKey;
                 options.Source = loaded.Source;
             })
-            .UseDbContextKeyStore<ColumnCryptoTablesContext>()
+            .UseSqlKeyStore(CryptoDatabase)
             .AddAwsKms()
             .WithoutHostedService();
-        services.AddDbContextFactory<ColumnCryptoTablesContext>((sp, options) => database.Configure(options)
-            .UseColumnEncryption(sp, encryption =>
-            {
-                if (KeyTable is { } keyTable)
-                {
-                    encryption.KeyTable(keyTable.Name, keyTable.Schema);
-                }
-            })
-
-            // One run builds one provider; tests that run the tool many times in one process would trip this warning.
-            .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 }

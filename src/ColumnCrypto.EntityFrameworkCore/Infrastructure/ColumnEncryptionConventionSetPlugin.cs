@@ -1,5 +1,4 @@
 using ColumnCrypto.EntityFrameworkCore.Metadata;
-using ColumnCrypto.EntityFrameworkCore.Reencryption;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
@@ -17,10 +16,8 @@ internal sealed class ColumnEncryptionConventionSetPlugin(IDbContextOptions opti
         conventionSet.Add(new EncryptedAttributeConvention(dependencies));
         if (extension.IncludeKeyTable)
         {
-            conventionSet.Add(new DataKeyTableConvention(extension.KeyTableName, extension.KeyTableSchema));
-
             // The encrypted-column registry and re-encryption progress tables live next to the key table.
-            conventionSet.Add(new ReencryptionTablesConvention(extension.KeyTableSchema));
+            conventionSet.Add(new ColumnCryptoTablesConvention(extension.KeyTableName, extension.KeyTableSchema));
         }
 
         // Finalizing: table and column names are settled; EF chooses type mappings after the finalizing conventions,

@@ -13,8 +13,6 @@ namespace ColumnCrypto.EntityFrameworkCore.Infrastructure;
 /// </summary>
 internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtension
 {
-    public const string DefaultKeyTableName = "columncrypto_data_keys";
-
     private DbContextOptionsExtensionInfo? _info;
 
     public ColumnEncryptionOptionsExtension(ColumnEncryptor encryptor) => Encryptor = encryptor;
@@ -30,7 +28,7 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
 
     public ColumnEncryptor Encryptor { get; private init; }
 
-    public string KeyTableName { get; private init; } = DefaultKeyTableName;
+    public string KeyTableName { get; private init; } = Data.Schema.DataKeysTable.DefaultName;
 
     public string? KeyTableSchema { get; private init; }
 

@@ -39,7 +39,7 @@ internal sealed class EncryptedPropertyConvention(ColumnEncryptor encryptor, boo
         {
             throw new InvalidOperationException(
                 $"{where} is marked as encrypted, but its type '{property.ClrType.Name}' cannot be encrypted. " +
-                $"Supported types: {Values.ValueCodecs.SupportedTypeNames}. Convert it to one of them, or remove [Encrypted].");
+                $"Supported types: {Values.EncryptedValueType.SupportedTypeNames}. Convert it to one of them, or remove [Encrypted].");
         }
 
         if (property.IsKey() || property.IsForeignKey())

@@ -10,4 +10,7 @@ internal static class EncryptionAnnotations
 
     /// <summary>An optional <c>table.column</c> bound into the ciphertexts instead of the mapped names.</summary>
     public const string Context = "ColumnCrypto:Context";
+
+    /// <summary>Marks the entity types of ColumnCrypto's own tables (the key table, the registry, the progress table).</summary>
+    public const string OwnTable = "ColumnCrypto:Table";
 }

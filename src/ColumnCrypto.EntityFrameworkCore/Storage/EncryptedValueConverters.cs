@@ -24,7 +24,7 @@ internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, Enc
 
     private static Expression<Func<byte[], T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads) =>
         allowPlaintextReads
-            ? stored => Reencryption.PlaintextTolerantRead.FromBinary<T>(encryptor, column, stored)
+            ? stored => PlaintextTolerantRead.FromBinary<T>(encryptor, column, stored)
             : stored => encryptor.Decrypt<T>(column, stored)!;
 }
 
@@ -39,7 +39,7 @@ internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, Enc
 
     private static Expression<Func<string, T>> FromProvider(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads) =>
         allowPlaintextReads
-            ? stored => Reencryption.PlaintextTolerantRead.FromText<T>(encryptor, column, stored)
+            ? stored => PlaintextTolerantRead.FromText<T>(encryptor, column, stored)
             : stored => encryptor.DecryptFromBase64<T>(column, stored)!;
 }
 

@@ -50,6 +50,14 @@ public sealed class ScheduleOptions
     /// the default, 2^31, keeps a margin of 2^31 for counts reserved but not yet recorded by other instances.
     /// </summary>
     public long MaxEncryptionsPerKey { get; set; } = 1L << 31;
+
+    /// <summary>
+    /// Whether ColumnCrypto creates data keys by itself (<c>schedule.autoGenerateKeys</c>): the first one on an empty
+    /// key table, and a new one when the schedule says the newest is due. Default true. Set it to false where only an
+    /// operator may create keys (<c>columncrypto rotate</c>, or <c>DataKeyLifecycle.RotateAsync</c>): start-up then
+    /// fails on an empty key table, and a due rollover is only logged.
+    /// </summary>
+    public bool AutoGenerateKeys { get; set; } = true;
 }
 
 /// <summary>External key management plugins (<c>plugins:</c>). Only <c>awsKms</c> is supported.</summary>

@@ -4,6 +4,7 @@ using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,9 @@ public static class ColumnCryptoServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColumnCryptoOptions>, ColumnCryptoOptionsValidator>());
         services.AddLogging();
+
+        // One meter factory, so every ColumnCrypto package's instruments land on the same ColumnCrypto meter.
+        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ColumnCryptoMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<RolloverPolicy>();
@@ -57,17 +61,32 @@ public static class ColumnCryptoServiceCollectionExtensions
         services.TryAddSingleton<IDataKeyStore>(_ => throw new InvalidOperationException(
             "ColumnCrypto has no data key table. Call UseDbContextKeyStore<TContext>() (package ColumnCrypto.EntityFrameworkCore) " +
             "or UseDataKeyStore(...) on the builder AddColumnCrypto returns."));
-        services.TryAddSingleton(sp => new DataKeyRingProvider(
+        services.TryAddSingleton(sp => new DataKeyManager(
             sp.GetRequiredService<IDataKeyStore>(),
             () => sp.GetRequiredService<KeyWrapperSet>(),
             sp.GetRequiredService<RolloverPolicy>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),
-            sp.GetRequiredService<ILogger<DataKeyRingProvider>>()));
-        services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyRingProvider>());
-        services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyRingProvider>(), sp.GetRequiredService<ColumnCryptoMetrics>()));
+            sp.GetRequiredService<ILogger<DataKeyManager>>()));
+        services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
+        services.TryAddSingleton(CreateLifecycle);
+        services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
         services.AddHostedService<DataKeyRolloverService>();
         return new ColumnCryptoBuilder(services);
+    }
+
+    private static DataKeyLifecycle CreateLifecycle(IServiceProvider services)
+    {
+        var manager = services.GetRequiredService<DataKeyManager>();
+        var store = services.GetRequiredService<IDataKeyStore>();
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var schedule = services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Schedule;
+        var retirement = new DataKeyRetirement(store, manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ColumnCryptoMetrics>(), loggers.CreateLogger<DataKeyLifecycle>());
+
+        // The wrappers are read when a rewrap runs, not now: resolving the lifecycle must not need the master key.
+        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, loggers.CreateLogger<DataKeyLifecycle>());
+        return new DataKeyLifecycle(manager, rewrapper, retirement);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using ColumnCrypto.Keys.Lifecycle;
 
 namespace ColumnCrypto.Diagnostics;
 
@@ -8,9 +10,10 @@ namespace ColumnCrypto.Diagnostics;
 /// </summary>
 internal sealed class ColumnCryptoMetrics : IDisposable
 {
-    public const string MeterName = "ColumnCrypto";
+    public const string MeterName = ColumnCryptoTelemetry.MeterName;
 
     private readonly Meter _meter;
+    private volatile IReadOnlyList<ColumnKeyCoverage> _coverage = [];
 
     public ColumnCryptoMetrics(IMeterFactory? meterFactory = null)
     {
@@ -21,6 +24,8 @@ internal sealed class ColumnCryptoMetrics : IDisposable
         KeysUnwrapped = _meter.CreateCounter<long>("columncrypto.keys.unwrapped", description: "Data keys unwrapped (at most once per version per process).");
         KeysCreated = _meter.CreateCounter<long>("columncrypto.keys.created", description: "Data keys created by this process.");
         KeyRingLoads = _meter.CreateCounter<long>("columncrypto.keyring.loads", description: "Reads of the data key table.");
+        _meter.CreateObservableGauge("columncrypto.keys.coverage.values", ObserveCoverage,
+            description: "Values per data key version, per encrypted column (latest coverage report).");
     }
 
     public Meter Meter => _meter;
@@ -37,5 +42,25 @@ internal sealed class ColumnCryptoMetrics : IDisposable
 
     public Counter<long> KeyRingLoads { get; }
 
+    /// <summary>Publishes the latest coverage report (values per key version and column).</summary>
+    public void SetCoverage(IReadOnlyList<ColumnKeyCoverage> coverage) => _coverage = coverage;
+
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveCoverage()
+    {
+        foreach (var column in _coverage)
+        {
+            foreach (var (version, count) in column.ValuesByVersion)
+            {
+                yield return Coverage(column, version.ToString(CultureInfo.InvariantCulture), count);
+            }
+
+            yield return Coverage(column, "plaintext", column.Plaintext);
+            yield return Coverage(column, "damaged", column.Damaged);
+        }
+    }
+
+    private static Measurement<long> Coverage(ColumnKeyCoverage column, string version, long count) =>
+        new(count, new("table", column.Table), new("column", column.Column), new("key_version", version));
 }

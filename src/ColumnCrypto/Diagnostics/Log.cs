@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Key version {Version} has {Reserved} encryptions reserved, at or above the bound {Bound}; rolling over.")]
     public static partial void EncryptionBoundReached(ILogger logger, int version, long reserved, long bound);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "A rollover of data key version {Version} is due ({Reason}), but automatic key creation is off (schedule.autoGenerateKeys: false): an operator must create the next key.")]
+    public static partial void RolloverDueButAutoGenerationOff(ILogger logger, int version, string reason);
 }

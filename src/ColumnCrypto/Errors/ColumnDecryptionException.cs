@@ -56,3 +56,26 @@ public sealed class ColumnCryptoKeyException : ColumnCryptoException
     /// <summary>The key version concerned, when one is.</summary>
     public int? KeyVersion { get; }
 }
+
+/// <summary>
+/// A key lifecycle operation was refused because it could lose data: retiring or destroying a data key that values
+/// still use, the newest key, or a key superseded too recently. The message says why and what to do first.
+/// </summary>
+public sealed class ColumnCryptoRefusedException : ColumnCryptoException
+{
+    /// <summary>Creates the exception.</summary>
+    public ColumnCryptoRefusedException(string message, int? keyVersion)
+        : base(message) => KeyVersion = keyVersion;
+
+    /// <summary>Creates the exception.</summary>
+    public ColumnCryptoRefusedException() : this("The operation was refused.", (int?)null) { }
+
+    /// <summary>Creates the exception.</summary>
+    public ColumnCryptoRefusedException(string message) : this(message, (int?)null) { }
+
+    /// <summary>Creates the exception.</summary>
+    public ColumnCryptoRefusedException(string message, Exception? innerException) : base(message, innerException) { }
+
+    /// <summary>The key version concerned, when one is.</summary>
+    public int? KeyVersion { get; }
+}

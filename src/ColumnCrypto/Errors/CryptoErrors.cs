@@ -1,3 +1,4 @@
+using ColumnCrypto.Envelope;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Values;
 
@@ -9,7 +10,7 @@ internal static class CryptoErrors
     private const string AlteredHint = "The value was altered, truncated, or copied from another table or column; restore it from a backup or write it again.";
 
     public static ColumnDecryptionException Truncated(EncryptedColumn column, int length) =>
-        new($"Cannot decrypt a value of {column}: it is {length} bytes long, shorter than the smallest ColumnCrypto value ({Cryptography.CiphertextFormat.Overhead} bytes). {AlteredHint}",
+        new($"Cannot decrypt a value of {column}: it is {length} bytes long, shorter than the smallest ColumnCrypto value ({EnvelopeLayout.Overhead} bytes). {AlteredHint}",
             column.Table, column.Column, null);
 
     public static ColumnDecryptionException NotCiphertext(EncryptedColumn column) =>
@@ -41,11 +42,15 @@ internal static class CryptoErrors
             column.Table, column.Column, null);
 
     public static NotSupportedException UnsupportedType(Type type) =>
-        new($"ColumnCrypto cannot encrypt values of type {type}. Supported types: {ValueCodecs.SupportedTypeNames}.");
+        new($"ColumnCrypto cannot encrypt values of type {type}. Supported types: {EncryptedValueType.SupportedTypeNames}.");
 
     public static ColumnCryptoKeyException NoActiveKey() =>
         new("No active data key exists yet. Call IDataKeyManager.InitializeAsync at start-up (AddColumnCrypto's hosted service does), " +
             "or run 'columncrypto init'.", null);
+
+    public static ColumnCryptoKeyException NoActiveKeyAndNoAutoGeneration() =>
+        new("The data key table has no active key, and automatic key creation is off (schedule.autoGenerateKeys: false). " +
+            "An operator creates the first key: 'columncrypto init' or 'columncrypto rotate', or DataKeyLifecycle.RotateAsync.", null);
 
     public static ColumnCryptoKeyException NoWrapperFor(DataKeyRecord record, IEnumerable<string> configured) =>
         new($"Data key version {record.Version} is wrapped by {record.WrappingProvider} key '{record.WrappingKeyId}', but the configured key-encryption " +

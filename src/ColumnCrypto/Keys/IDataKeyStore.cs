@@ -1,7 +1,9 @@
 namespace ColumnCrypto.Keys;
 
 /// <summary>
-/// The data key table (the key repository). The EF Core package provides the implementation for your DbContext;
+/// The data key table (the key repository): every read and every write of key rows goes through it, so the rules
+/// that protect the key ring hold whoever changes it. <c>ColumnCrypto.Data</c> provides the SQL implementation
+/// (<c>UseSqlKeyStore</c>, and <c>UseDbContextKeyStore&lt;TContext&gt;()</c> over an EF context's database);
 /// <see cref="InMemoryDataKeyStore"/> serves tests and single-process prototypes.
 /// </summary>
 public interface IDataKeyStore
@@ -24,6 +26,12 @@ public interface IDataKeyStore
     /// </summary>
     Task<bool> TryUpdateWrappingAsync(int version, string expectedWrappingKeyId, string wrappingProvider, string wrappingKeyId, byte[] wrappedKey, CancellationToken cancellationToken);
 
-    /// <summary>Sets a key's status.</summary>
-    Task SetStatusAsync(int version, DataKeyStatus status, CancellationToken cancellationToken);
+    /// <summary>Changes a key's status only if it is still <paramref name="expected"/>; false when it was not (or the row is missing).</summary>
+    Task<bool> TrySetStatusAsync(int version, DataKeyStatus expected, DataKeyStatus status, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Crypto-shredding: wipes the wrapped key of a <see cref="DataKeyStatus.Retired"/> key and marks it
+    /// <see cref="DataKeyStatus.Destroyed"/>; false when the key was not retired.
+    /// </summary>
+    Task<bool> TryDestroyAsync(int version, CancellationToken cancellationToken);
 }

@@ -2,7 +2,7 @@ namespace ColumnCrypto.Keys;
 
 /// <summary>
 /// A data key table in memory, for tests and single-process prototypes. Keys are lost when the process ends, and with
-/// them every value encrypted under them: use the EF Core key store for real data.
+/// them every value encrypted under them: use the SQL key store (ColumnCrypto.Data) for real data.
 /// </summary>
 public sealed class InMemoryDataKeyStore : IDataKeyStore
 {
@@ -59,12 +59,33 @@ public sealed class InMemoryDataKeyStore : IDataKeyStore
     }
 
     /// <inheritdoc />
-    public Task SetStatusAsync(int version, DataKeyStatus status, CancellationToken cancellationToken)
+    public Task<bool> TrySetStatusAsync(int version, DataKeyStatus expected, DataKeyStatus status, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            Get(version).Status = status;
-            return Task.CompletedTask;
+            if (!_rows.TryGetValue(version, out var row) || row.Status != expected)
+            {
+                return Task.FromResult(false);
+            }
+
+            row.Status = status;
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryDestroyAsync(int version, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_rows.TryGetValue(version, out var row) || row.Status != DataKeyStatus.Retired)
+            {
+                return Task.FromResult(false);
+            }
+
+            row.WrappedKey = [];
+            row.Status = DataKeyStatus.Destroyed;
+            return Task.FromResult(true);
         }
     }
 

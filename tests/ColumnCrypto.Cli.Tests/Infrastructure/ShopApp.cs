@@ -1,7 +1,12 @@
 using ColumnCrypto.Cli.Database;
 using ColumnCrypto.DependencyInjection;
-using ColumnCrypto.EntityFrameworkCore.Reencryption;
+using ColumnCrypto.Data;
+using ColumnCrypto.Data.Reencryption;
+using ColumnCrypto.Data.Registry;
+using ColumnCrypto.Keys.Lifecycle;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ColumnCrypto.Cli.Tests.Infrastructure;
@@ -44,13 +49,13 @@ public sealed class ShopApp : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddColumnCrypto(configFile).UseDbContextKeyStore<ShopContext>().WithoutHostedService();
-        services.AddDbContextFactory<ShopContext>((sp, o) => o.UseNpgsql(connectionString).UseColumnEncryption(sp));
+        // ColumnCrypto's tables exist already ('columncrypto init'): this context's model only has the application's.
+        services.AddDbContextFactory<ShopContext>((sp, o) => o.UseNpgsql(connectionString).UseColumnEncryption(sp, e => e.WithoutKeyTable()));
         var app = new ShopApp(services.BuildServiceProvider());
         await using (var context = app.NewContext())
         {
-            // Only the application's own table: ColumnCrypto's exist already.
-            await ColumnCryptoSchema.CreateAsync(context, [(null, "accounts")], CancellationToken.None);
-            await new EncryptedColumnRegistry(ColumnCryptoDatabase.FromContext(context)).SyncAsync(context);
+            await context.GetService<IRelationalDatabaseCreator>().CreateTablesAsync();
+            await context.RecordEncryptedColumnsAsync();
         }
 
         await app._services.GetRequiredService<Keys.IDataKeyManager>().InitializeAsync(CancellationToken.None);

@@ -59,6 +59,8 @@ internal sealed class CountingDataKeyStore(IDataKeyStore inner) : IDataKeyStore
     public Task<bool> TryUpdateWrappingAsync(int version, string expectedWrappingKeyId, string wrappingProvider, string wrappingKeyId, byte[] wrappedKey, CancellationToken cancellationToken) =>
         inner.TryUpdateWrappingAsync(version, expectedWrappingKeyId, wrappingProvider, wrappingKeyId, wrappedKey, cancellationToken);
 
-    public Task SetStatusAsync(int version, DataKeyStatus status, CancellationToken cancellationToken) =>
-        inner.SetStatusAsync(version, status, cancellationToken);
+    public Task<bool> TrySetStatusAsync(int version, DataKeyStatus expected, DataKeyStatus status, CancellationToken cancellationToken) =>
+        inner.TrySetStatusAsync(version, expected, status, cancellationToken);
+
+    public Task<bool> TryDestroyAsync(int version, CancellationToken cancellationToken) => inner.TryDestroyAsync(version, cancellationToken);
 }

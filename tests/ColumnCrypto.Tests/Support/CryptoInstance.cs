@@ -1,6 +1,7 @@
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Keys.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -36,7 +37,7 @@ internal sealed class CryptoInstance : IDisposable
 
     public IDataKeyManager Keys => Services.GetRequiredService<IDataKeyManager>();
 
-    public DataKeyRingProvider Provider => Services.GetRequiredService<DataKeyRingProvider>();
+    public DataKeyManager Provider => Services.GetRequiredService<DataKeyManager>();
 
     public ColumnCryptoMetrics Metrics => Services.GetRequiredService<ColumnCryptoMetrics>();
 

@@ -1,8 +1,0 @@
-namespace ColumnCrypto.Cli.Database;
-
-/// <summary>The databases the tool works with (the values of --provider).</summary>
-internal enum DatabaseProvider
-{
-    Postgres,
-    Sqlite,
-}

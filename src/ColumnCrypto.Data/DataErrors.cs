@@ -1,0 +1,18 @@
+using System.Data.Common;
+
+namespace ColumnCrypto.Data;
+
+/// <summary>The errors of ColumnCrypto's SQL that are not about one value, in one place.</summary>
+internal static class DataErrors
+{
+    public static ColumnCryptoKeyException NoKeyTable(ColumnCryptoDatabase database, DbException inner) =>
+        new($"The database has no data key table ({database.KeyTableDisplayName}). Apply the application's migrations (which include it), " +
+            "run 'columncrypto init', or create ColumnCrypto's tables with ColumnCryptoSchema.CreateMissingTablesAsync; " +
+            "if the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
+
+    public static ColumnCryptoKeyException NoSuchKey(ColumnCryptoDatabase database, int version) =>
+        new($"There is no data key version {version} in the key table {database.KeyTableDisplayName}.", version);
+
+    public static NotSupportedException UnsupportedProvider(string? provider) =>
+        new($"ColumnCrypto's SQL works on PostgreSQL (Npgsql) and SQLite only; this database is '{provider ?? "unknown"}'.");
+}

@@ -1,0 +1,112 @@
+namespace ColumnCrypto.Data.Schema;
+
+/// <summary>
+/// ColumnCrypto's own tables, defined once: the EF Core mapping (so migrations create them), the SQL key store, the
+/// registry, the re-encryption progress, the schema creator (<see cref="ColumnCryptoSchema"/>) and the test of the
+/// scripts in <c>migrations/</c> all use these definitions. The key table may be renamed and put in a schema
+/// (<c>KeyTable(name, schema)</c>); the other tables live in the key table's schema.
+/// </summary>
+public static class ColumnCryptoTables
+{
+    /// <summary>Every table, in creation order.</summary>
+    public static IReadOnlyList<TableDefinition> All { get; } = [DataKeysTable.Definition, EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition];
+}
+
+/// <summary>The data key table: one row per data key version, the key stored only wrapped.</summary>
+public static class DataKeysTable
+{
+    /// <summary>The default table name.</summary>
+    public const string DefaultName = "columncrypto_data_keys";
+
+    /// <summary>The key version (primary key): 1 for the first key, one more for each rollover.</summary>
+    public const string Version = "version";
+
+    /// <summary>When the key was created.</summary>
+    public const string CreatedAt = "created_at";
+
+    /// <summary>When the schedule replaces the key.</summary>
+    public const string RollOverAt = "roll_over_at";
+
+    /// <summary>The status (<c>DataKeyStatus</c> as a number).</summary>
+    public const string Status = "status";
+
+    /// <summary>The wrapping provider (<c>local</c>, <c>awsKms</c>).</summary>
+    public const string WrappingProvider = "wrapping_provider";
+
+    /// <summary>The wrapping key's id (master key fingerprint, KMS key id).</summary>
+    public const string WrappingKeyId = "wrapping_key_id";
+
+    /// <summary>The wrapped data key.</summary>
+    public const string WrappedKey = "wrapped_key";
+
+    /// <summary>The HMAC commitment of the key to its version and creation time.</summary>
+    public const string Commitment = "commitment";
+
+    /// <summary>The encryptions reserved under the key by all instances.</summary>
+    public const string EncryptionCount = "encryption_count";
+
+    /// <summary>The table's definition.</summary>
+    public static TableDefinition Definition { get; } = new(DefaultName,
+    [
+        new(Version, ColumnKind.Number),
+        new(CreatedAt, ColumnKind.Timestamp),
+        new(RollOverAt, ColumnKind.Timestamp),
+        new(Status, ColumnKind.Number),
+        new(WrappingProvider, ColumnKind.Text, 32),
+        new(WrappingKeyId, ColumnKind.Text, 2048),
+        new(WrappedKey, ColumnKind.Bytes),
+        new(Commitment, ColumnKind.Bytes),
+        new(EncryptionCount, ColumnKind.LongNumber),
+    ], [Version]);
+}
+
+/// <summary>The encrypted-column registry: one row per encrypted column, what re-encryption, coverage and retirement visit.</summary>
+public static class EncryptedColumnsTable
+{
+    /// <summary>The table name.</summary>
+    public const string Name = "columncrypto_encrypted_columns";
+
+    /// <summary>Identifier length bound of the name columns.</summary>
+    public const int NameLength = 128;
+
+    /// <summary>The table's definition.</summary>
+    public static TableDefinition Definition { get; } = new(Name,
+    [
+        new("table_schema", ColumnKind.Text, NameLength),
+        new("table_name", ColumnKind.Text, NameLength),
+        new("column_name", ColumnKind.Text, NameLength),
+        new("key_columns", ColumnKind.Text, 1024),
+        new("storage", ColumnKind.Text, 16),
+        new("encryption_context", ColumnKind.Text, 512),
+        new("value_type", ColumnKind.Text, 32),
+        new("clr_type", ColumnKind.Text, 512),
+        new("plaintext_allowed", ColumnKind.Flag),
+        new("context_type", ColumnKind.Text, 512),
+        new("updated_at", ColumnKind.Timestamp),
+    ], ["table_schema", "table_name", "column_name"]);
+}
+
+/// <summary>The re-encryption progress: one row per encrypted column, the latest run's target version and counts.</summary>
+public static class ReencryptionProgressTable
+{
+    /// <summary>The table name.</summary>
+    public const string Name = "columncrypto_reencryption_progress";
+
+    /// <summary>The table's definition.</summary>
+    public static TableDefinition Definition { get; } = new(Name,
+    [
+        new("table_schema", ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new("table_name", ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new("column_name", ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new("target_version", ColumnKind.Number),
+        new("total_values", ColumnKind.LongNumber),
+        new("done_values", ColumnKind.LongNumber),
+        new("failed_values", ColumnKind.LongNumber),
+        new("status", ColumnKind.Text, 16),
+        new("rows_per_second", ColumnKind.Fraction),
+        new("last_key", ColumnKind.Text, 1024, IsNullable: true),
+        new("worker", ColumnKind.Text, 256, IsNullable: true),
+        new("started_at", ColumnKind.Timestamp),
+        new("updated_at", ColumnKind.Timestamp),
+    ], ["table_schema", "table_name", "column_name"]);
+}

@@ -1,0 +1,63 @@
+namespace ColumnCrypto.EntityFrameworkCore.Metadata;
+
+// The CLR shapes EF Core maps ColumnCrypto's registry and progress tables to (the key table maps DataKeyRecord).
+// EF orders the columns of a property bag alphabetically, and a column-order annotation would make every existing
+// application's next migration alter these tables; so the order comes from these declarations instead. The columns
+// themselves are ColumnCryptoTables' definitions: ColumnCryptoTablesConvention maps each property to the definition's
+// column of the same (snake_case) name, in the same position, and fails the model if the two ever disagree.
+
+/// <summary>A row of <c>columncrypto_encrypted_columns</c>, for migrations only; ColumnCrypto reads and writes it with its own SQL.</summary>
+internal sealed class EncryptedColumnRow
+{
+    public string TableSchema { get; set; } = string.Empty;
+
+    public string TableName { get; set; } = string.Empty;
+
+    public string ColumnName { get; set; } = string.Empty;
+
+    public string KeyColumns { get; set; } = string.Empty;
+
+    public string Storage { get; set; } = string.Empty;
+
+    public string EncryptionContext { get; set; } = string.Empty;
+
+    public string ValueType { get; set; } = string.Empty;
+
+    public string ClrType { get; set; } = string.Empty;
+
+    public bool PlaintextAllowed { get; set; }
+
+    public string ContextType { get; set; } = string.Empty;
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A row of <c>columncrypto_reencryption_progress</c>, for migrations only; ColumnCrypto writes it with its own SQL.</summary>
+internal sealed class ReencryptionProgressRow
+{
+    public string TableSchema { get; set; } = string.Empty;
+
+    public string TableName { get; set; } = string.Empty;
+
+    public string ColumnName { get; set; } = string.Empty;
+
+    public int TargetVersion { get; set; }
+
+    public long TotalValues { get; set; }
+
+    public long DoneValues { get; set; }
+
+    public long FailedValues { get; set; }
+
+    public string Status { get; set; } = string.Empty;
+
+    public double RowsPerSecond { get; set; }
+
+    public string? LastKey { get; set; }
+
+    public string? Worker { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
