@@ -5,6 +5,7 @@ using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.EntityFrameworkCore.Reencryption;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Kms.Aws;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -242,8 +243,8 @@ internal static class SampleApp
 
     private static ColumnCryptoOptions LoadOptions(string? config, string workingDirectory, string dataFolder, TextWriter output)
     {
-        var options = config is null ? new ColumnCryptoOptions() : ColumnCryptoYaml.LoadFile(Path.Combine(workingDirectory, config));
-        if (options.Kms is { } kms)
+        var options = config is null ? new ColumnCryptoOptions() : ColumnCryptoYaml.LoadFile(Path.Combine(workingDirectory, config), [AwsKmsPlugin.Instance]);
+        if (options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName) is { IsKms: true } kms)
         {
             output.WriteLine($"Data keys are wrapped by AWS KMS key {kms.KeyId} in {kms.Region}.");
             return options;

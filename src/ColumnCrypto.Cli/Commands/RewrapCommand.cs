@@ -4,6 +4,7 @@ using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys.Rewrap;
+using ColumnCrypto.Kms.Aws;
 using ColumnCrypto.Wrapping;
 
 namespace ColumnCrypto.Cli.Commands;
@@ -54,10 +55,10 @@ internal sealed class RewrapCommand
         if (toKeyId is not null)
         {
             // The KMS key named on the command line becomes the configured one: same region and credentials.
-            var kms = configuration.Options.Plugins.AwsKms
+            var kms = configuration.Options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName)
                 ?? throw CliException.Configuration(
                     "rewrap --to-key-id needs the AWS KMS settings (plugins.awsKms with region, and credentials if not from an IAM role) in the file given with --config.");
-            kms.Plugin ??= "awsKms";
+            kms.Plugin ??= AwsKmsOptions.SectionName;
             kms.IsKms = true;
             kms.KeyId = toKeyId;
         }

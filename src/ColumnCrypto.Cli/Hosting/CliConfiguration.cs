@@ -1,4 +1,5 @@
 using ColumnCrypto.Configuration;
+using ColumnCrypto.Kms.Aws;
 
 namespace ColumnCrypto.Cli.Hosting;
 
@@ -19,8 +20,11 @@ internal sealed class CliConfiguration
     /// <summary>The local master key even when a KMS is configured (it may still unwrap older keys, or be a rewrap target).</summary>
     public MasterKeyLocation LocalMasterKey { get; private init; } = null!;
 
+    /// <summary>The AWS KMS settings when they wrap the data keys; null for the local master key.</summary>
+    public AwsKmsOptions? Kms => Options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName) is { IsKms: true } kms ? kms : null;
+
     /// <summary>Describes the key-encryption key new data keys are wrapped with.</summary>
-    public string WrappingDescription => Options.Kms is { } kms
+    public string WrappingDescription => Kms is { } kms
         ? $"AWS KMS key {kms.KeyId} in {kms.Region}"
         : MasterKey!.Description;
 
@@ -29,14 +33,15 @@ internal sealed class CliConfiguration
         // ColumnCryptoYaml names the file, line and setting of any problem (exit code 3).
         var options = configFile is null
             ? new ColumnCryptoOptions()
-            : ColumnCryptoYaml.LoadFile(environment.ResolvePath(configFile));
+            : ColumnCryptoYaml.LoadFile(environment.ResolvePath(configFile), [AwsKmsPlugin.Instance]);
         var local = MasterKeyLocation.Resolve(options, environment);
-        if (options.Kms is not null && local.IsDefaultFile && !local.Exists)
+        var kms = options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName) is { IsKms: true };
+        if (kms && local.IsDefaultFile && !local.Exists)
         {
             // With a KMS, a local key is optional: do not point the library at a file that does not exist.
             options.MasterKey.File = null;
         }
 
-        return new CliConfiguration(options, options.Kms is null ? local : null) { LocalMasterKey = local };
+        return new CliConfiguration(options, kms ? null : local) { LocalMasterKey = local };
     }
 }

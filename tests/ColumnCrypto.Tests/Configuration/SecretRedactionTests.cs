@@ -67,7 +67,7 @@ public sealed class SecretRedactionTests
     public void Loaded_secrets_are_redacted_in_ToString_and_json_but_revealable()
     {
         var options = Load(Head + $"        accessKeyId: AKIA\n        secretAccessKey: {Canary}\n        sessionToken: {Canary}-token");
-        var credentials = options.Kms!.ExtraKmsConfig!.Credentials!;
+        var credentials = ActiveKms(options)!.ExtraKmsConfig!.Credentials!;
 
         Assert.Equal(Canary, credentials.SecretAccessKey!.Reveal());
         Assert.Equal(Canary + "-token", credentials.SessionToken!.Reveal());
