@@ -3,11 +3,14 @@ namespace ColumnCrypto.Configuration;
 /// <summary>
 /// All ColumnCrypto settings, in the shape of the product documentation: <c>schedule.dataKeyRollOverLength</c> sets
 /// the data key rollover in days, <c>plugins.&lt;name&gt;</c> configures a plugin (one with <c>isKms: true</c> wraps
-/// the data keys), and <c>masterKey</c> the local master key used when no KMS plugin is. Bound from a YAML file, then
-/// configured in code.
+/// the data keys), and <c>masterKey</c> the local master key used when no KMS plugin is. Bound from a YAML file or an
+/// <c>IConfiguration</c> section (<c>ColumnCrypto:schedule:dataKeyRollOverLength</c>), then configured in code.
 /// </summary>
 public sealed class ColumnCryptoOptions
 {
+    /// <summary>The configuration section <c>AddColumnCrypto()</c> binds from the application's <c>IConfiguration</c>.</summary>
+    public const string SectionName = "ColumnCrypto";
+
     /// <summary>The rollover schedule (<c>schedule:</c>).</summary>
     public ScheduleOptions Schedule { get; set; } = new();
 
@@ -21,7 +24,8 @@ public sealed class ColumnCryptoOptions
     public ReencryptionOptions Reencryption { get; set; } = new();
 
     /// <summary>
-    /// Where these options came from (a YAML file's full path), used in error messages. Null when built in code.
+    /// Where these options came from, used in error messages: a YAML file's full path, or the configuration section
+    /// (<c>configuration section 'ColumnCrypto'</c>). Null when built in code.
     /// </summary>
     public string? Source { get; set; }
 
@@ -63,7 +67,8 @@ public sealed class MasterKeyOptions
 
     /// <summary>
     /// A file holding the master key, base64-encoded (<c>masterKey.file</c>). A relative path is resolved against the
-    /// YAML file's folder. When set, the file is used and the environment variable is ignored.
+    /// YAML file's folder, or for <c>IConfiguration</c> against the content root (else the application's base
+    /// directory). When set, the file is used and the environment variable is ignored.
     /// </summary>
     public string? File { get; set; }
 

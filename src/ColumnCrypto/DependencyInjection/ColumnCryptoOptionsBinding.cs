@@ -5,7 +5,8 @@ namespace ColumnCrypto.DependencyInjection;
 
 /// <summary>
 /// The first step in building <see cref="ColumnCryptoOptions"/>: binds the sources given to <c>AddColumnCrypto</c>
-/// through the schema of the registered plugins. The <c>configure</c> callbacks run after it; validation after them.
+/// (or, with none, the registered configuration's <c>ColumnCrypto</c> section) through the schema of the registered
+/// plugins. The <c>configure</c> callbacks run after it; validation after them.
 /// </summary>
 internal sealed class ColumnCryptoOptionsBinding(
     IEnumerable<ColumnCryptoOptionsSource> sources, IEnumerable<IColumnCryptoPlugin> plugins, IServiceProvider services)
@@ -15,7 +16,8 @@ internal sealed class ColumnCryptoOptionsBinding(
     public void Configure(ColumnCryptoOptions options)
     {
         var schema = SettingSchema.For(plugins);
-        foreach (var source in sources)
+        var given = sources.ToList();
+        foreach (var source in given.Count > 0 ? given : [ConfigurationOptionsSource.Registered])
         {
             source.Bind(options, schema, services);
         }

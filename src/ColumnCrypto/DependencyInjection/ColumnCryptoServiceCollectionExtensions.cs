@@ -5,6 +5,7 @@ using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Wrapping;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,14 +36,35 @@ public static class ColumnCryptoServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Registers ColumnCrypto with settings from a configuration section in the YAML file's shape, for example
+    /// <c>builder.Configuration.GetSection("ColumnCrypto")</c>: <c>ColumnCrypto:schedule:dataKeyRollOverLength</c> in
+    /// appsettings.json, <c>ColumnCrypto__plugins__awsKms__keyId</c> as an environment variable, or user secrets. Keys
+    /// are case-insensitive; errors name the key and the provider it came from. The section is read when the options
+    /// are first built.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">The section holding the settings (<c>schedule</c>, <c>plugins</c>, ...).</param>
+    /// <param name="configure">Adjusts the options in code after the section is bound.</param>
+    /// <returns>The builder, to choose the key table and add plugins.</returns>
+    public static ColumnCryptoBuilder AddColumnCrypto(this IServiceCollection services, IConfiguration configuration, Action<ColumnCryptoOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<ColumnCryptoOptionsSource>(new ConfigurationOptionsSource(configuration));
+        return services.AddColumnCrypto(configure);
+    }
+
+    /// <summary>
     /// Registers ColumnCrypto: <see cref="ColumnEncryptor"/>, <see cref="IDataKeyManager"/>, and a hosted service that
-    /// loads the keys at start-up and rolls them over on schedule, with the options set by <paramref name="configure"/>.
-    /// The options are validated when the host starts. Choose the key table with
+    /// loads the keys at start-up and rolls them over on schedule. Without a YAML file or section, the settings come
+    /// from the <c>ColumnCrypto</c> section of the registered <c>IConfiguration</c> when there is one (a host's
+    /// appsettings.json, environment variables, user secrets), then from <paramref name="configure"/>. The options are
+    /// validated when the host starts. Choose the key table with
     /// <see cref="ColumnCryptoBuilder.UseDataKeyStore(Func{IServiceProvider, IDataKeyStore})"/> (the EF Core package adds
     /// <c>UseDbContextKeyStore&lt;TContext&gt;()</c>).
     /// </summary>
     /// <param name="services">The application's services.</param>
-    /// <param name="configure">Sets or adjusts the options in code.</param>
+    /// <param name="configure">Sets or adjusts the options in code, after any configuration is bound.</param>
     /// <returns>The builder, to choose the key table and add plugins.</returns>
     public static ColumnCryptoBuilder AddColumnCrypto(this IServiceCollection services, Action<ColumnCryptoOptions>? configure = null)
     {
