@@ -119,15 +119,11 @@ internal sealed class CliSession : IAsyncDisposable
                 logging.AddProvider(new StandardErrorLoggerProvider(Environment.Error));
             }
         });
-        var loaded = configuration.Options;
-        services.AddColumnCrypto(options =>
-            {
-                options.Schedule = loaded.Schedule;
-                options.Plugins = loaded.Plugins;
-                options.MasterKey = loaded.MasterKey;
-                options.Source = loaded.Source;
-            })
-            .UseDbContextKeyStore<ColumnCryptoTablesContext>()
+        // The services read the whole --config file themselves, then take the tool's changes (default key file, rewrap target).
+        var crypto = configuration.ConfigFile is { } file
+            ? services.AddColumnCrypto(file, configuration.Apply)
+            : services.AddColumnCrypto(configuration.Apply);
+        crypto.UseDbContextKeyStore<ColumnCryptoTablesContext>()
             .AddAwsKms()
             .WithoutHostedService();
         services.AddDbContextFactory<ColumnCryptoTablesContext>((sp, options) => database.Configure(options)
