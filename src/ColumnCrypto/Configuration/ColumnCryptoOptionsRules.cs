@@ -47,9 +47,9 @@ internal static class ColumnCryptoOptionsRules
     {
         var method = "Add" + char.ToUpperInvariant(name[0]) + name[1..];
         var known = registered.Count == 0 ? "none" : string.Join(", ", registered);
-        return $"no ColumnCrypto plugin named '{name}' is registered.{suggestion} To use it, add the plugin's package and call its " +
-               $"registration method, by convention .{method}(), on the builder AddColumnCrypto returns; otherwise remove " +
-               $"{shownSection}. Registered plugins: {known}{namesNote}.";
+        return $"{shownSection}: no ColumnCrypto plugin named '{name}' is registered.{suggestion} To use it, add the plugin's package and " +
+               $"call its registration method, by convention .{method}(), on the builder AddColumnCrypto returns; otherwise remove the " +
+               $"section. Registered plugins: {known}{namesNote}.";
     }
 
     private static void CheckSettings(ColumnCryptoOptions options, IEnumerable<SchemaSetting> settings, ConfigurationProblems problems)

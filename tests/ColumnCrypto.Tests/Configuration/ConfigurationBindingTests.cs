@@ -159,7 +159,7 @@ public sealed class ConfigurationBindingTests : IDisposable
         var error = BindError(InMemory(new() { ["ColumnCrypto:plugins:vault:isKms"] = "true" }));
 
         Assert.Equal("ColumnCrypto:plugins:vault", error.Setting);
-        Assert.Contains("no ColumnCrypto plugin named 'vault' is registered", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ColumnCrypto:plugins:vault: no ColumnCrypto plugin named 'vault' is registered", error.Message, StringComparison.Ordinal);
         Assert.Contains("by convention .AddVault()", error.Message, StringComparison.Ordinal);
     }
 

@@ -100,9 +100,9 @@ public sealed class YamlErrorTests
 
         AssertLocation(error, 2, "plugins.azureKeyVault");
         Assert.Equal(
-            "columncrypto.yaml:2: no ColumnCrypto plugin named 'azureKeyVault' is registered. To use it, add the plugin's package and call " +
-            "its registration method, by convention .AddAzureKeyVault(), on the builder AddColumnCrypto returns; otherwise remove " +
-            "plugins.azureKeyVault. Registered plugins: awsKms (names are case-sensitive).",
+            "columncrypto.yaml:2: plugins.azureKeyVault: no ColumnCrypto plugin named 'azureKeyVault' is registered. To use it, add the " +
+            "plugin's package and call its registration method, by convention .AddAzureKeyVault(), on the builder AddColumnCrypto returns; " +
+            "otherwise remove the section. Registered plugins: awsKms (names are case-sensitive).",
             error.Message);
     }
 
