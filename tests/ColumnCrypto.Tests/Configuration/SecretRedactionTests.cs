@@ -79,6 +79,38 @@ public sealed class SecretRedactionTests
     }
 
     [Fact]
+    public void Serialized_options_and_ToString_never_show_the_access_key_id_secret_or_token()
+    {
+        const string AccessKeyId = "CANARY-AKID-5T1Q";
+        const string Token = "CANARY-TOKEN-h8Jc";
+        var options = Load(Head + $"        accessKeyId: {AccessKeyId}\n        secretAccessKey: {Canary}\n        sessionToken: {Token}");
+        var kms = AwsKms(options)!;
+
+        string[] texts =
+        [
+            JsonSerializer.Serialize(options), JsonSerializer.Serialize(kms), JsonSerializer.Serialize(kms.ExtraKmsConfig),
+            options.ToString()!, kms.ToString()!, kms.ExtraKmsConfig!.ToString()!, kms.ExtraKmsConfig.Credentials!.ToString(),
+        ];
+
+        foreach (var text in texts)
+        {
+            foreach (var canary in new[] { AccessKeyId, Canary, Token })
+            {
+                Assert.DoesNotContain(canary, text, StringComparison.Ordinal);
+            }
+        }
+
+        // The plugin's options are written with their own type: its other settings are there, its credentials redacted.
+        using var json = JsonDocument.Parse(texts[0]);
+        var awsKms = json.RootElement.GetProperty("Plugins").GetProperty("awsKms");
+        Assert.Equal("alias/app", awsKms.GetProperty("KeyId").GetString());
+        var credentials = awsKms.GetProperty("ExtraKmsConfig").GetProperty("Credentials");
+        Assert.All(new[] { "AccessKeyId", "SecretAccessKey", "SessionToken" },
+            name => Assert.Equal(SecretValue.Redacted, credentials.GetProperty(name).GetString()));
+        Assert.Equal(AccessKeyId, kms.ExtraKmsConfig.Credentials.AccessKeyId);
+    }
+
+    [Fact]
     public void Secret_from_a_missing_variable_names_only_the_variable()
     {
         var error = LoadError(Head + "        accessKeyId: AKIA\n        secretAccessKey: ${AWS_SECRET_ACCESS_KEY}");
