@@ -91,18 +91,8 @@ public sealed class PluginContractTests : IDisposable
     [Fact]
     public void Two_plugins_that_are_both_the_kms_are_an_error()
     {
-        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => LoadWith("""
-            plugins:
-              awsKms:
-                plugin: awsKms
-                isKms: true
-                keyId: alias/app
-                region: eu-west-1
-              testKms:
-                plugin: testKms
-                isKms: true
-                vault: payments
-            """));
+        var error = Assert.Throws<ColumnCryptoConfigurationException>(() =>
+            LoadWith(YamlErrorTests.ValidKms + "\n  testKms:\n    plugin: testKms\n    isKms: true\n    vault: payments\n"));
 
         AssertLocation(error, 9, "plugins.testKms.isKms");
         Assert.Contains("plugins.testKms.isKms and plugins.awsKms.isKms are both true, but one key management service wraps the data keys.",

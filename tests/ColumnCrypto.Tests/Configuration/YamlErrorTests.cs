@@ -5,7 +5,7 @@ namespace ColumnCrypto.Tests.Configuration;
 /// <summary>Every configuration mistake is reported with the file, line and dotted setting, and how to fix it.</summary>
 public sealed class YamlErrorTests
 {
-    private const string ValidKms = """
+    internal const string ValidKms = """
         plugins:
           awsKms:
             plugin: awsKms
