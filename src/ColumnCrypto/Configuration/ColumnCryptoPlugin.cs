@@ -33,7 +33,7 @@ public abstract class ColumnCryptoPlugin<TOptions> : IColumnCryptoPlugin
     where TOptions : ColumnCryptoPluginOptions, new()
 {
     /// <summary>Creates the plugin.</summary>
-    /// <param name="name">The section name under <c>plugins:</c>, for example <c>awsKms</c>.</param>
+    /// <param name="name">The section name under <c>plugins:</c>, for example <c>myKms</c>.</param>
     protected ColumnCryptoPlugin(string name)
     {
         if (string.IsNullOrEmpty(name) || !SettingSchema.IsPlainName(name))

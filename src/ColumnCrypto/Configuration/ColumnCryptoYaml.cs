@@ -2,15 +2,15 @@ namespace ColumnCrypto.Configuration;
 
 /// <summary>
 /// Loads <see cref="ColumnCryptoOptions"/> from YAML in the shape the product documentation shows
-/// (<c>schedule:</c>, <c>plugins: awsKms:</c>, <c>masterKey:</c>), without dependency injection. Setting names are
+/// (<c>schedule:</c>, <c>plugins: &lt;name&gt;:</c>, <c>masterKey:</c>), without dependency injection. Setting names are
 /// case-sensitive. Scalar values may refer to environment variables as <c>${NAME}</c>; write <c>$${</c> for a literal
 /// <c>${</c>. An empty document yields the defaults. <c>AddColumnCrypto("columncrypto.yaml")</c> reads files the same way.
 /// </summary>
 /// <remarks>
 /// Every problem raises a <see cref="ColumnCryptoConfigurationException"/> whose message names the file, the line and
 /// the dotted setting and says how to fix it. Secret values (<c>secretAccessKey</c>, <c>sessionToken</c>) never
-/// appear in messages. A <c>plugins.&lt;name&gt;</c> section needs its plugin among <c>plugins</c> (for AWS KMS:
-/// <c>AwsKmsPlugin.Instance</c> from <c>ColumnCrypto.Kms.Aws</c>).
+/// appear in messages. A <c>plugins.&lt;name&gt;</c> section needs its plugin among <c>plugins</c> (each plugin
+/// package exposes its <see cref="IColumnCryptoPlugin"/>).
 /// </remarks>
 public static class ColumnCryptoYaml
 {

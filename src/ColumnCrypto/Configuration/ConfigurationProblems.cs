@@ -2,9 +2,9 @@ namespace ColumnCrypto.Configuration;
 
 /// <summary>
 /// Where the rules that span settings report what is wrong (<see cref="IColumnCryptoPlugin.CheckRules"/>), and how
-/// settings are named in their messages: as the dotted path (<c>plugins.awsKms.keyId</c>) for YAML and code, or as the
-/// configuration key (<c>ColumnCrypto:plugins:awsKms:keyId</c>) for options bound from <c>IConfiguration</c>. Paths
-/// are relative to the section being checked (a plugin's rules see <c>keyId</c>, not <c>plugins.awsKms.keyId</c>).
+/// settings are named in their messages: as the dotted path (<c>plugins.myKms.keyId</c>) for YAML and code, or as the
+/// configuration key (<c>ColumnCrypto:plugins:myKms:keyId</c>) for options bound from <c>IConfiguration</c>. Paths
+/// are relative to the section being checked (a plugin's rules see <c>keyId</c>, not <c>plugins.myKms.keyId</c>).
 /// </summary>
 public sealed class ConfigurationProblems
 {
@@ -29,7 +29,7 @@ public sealed class ConfigurationProblems
 
     /// <summary>The setting at <paramref name="path"/> as its source names it; <c>""</c> names the section itself.</summary>
     /// <param name="path">The dotted path relative to the section, for example <c>keyId</c>.</param>
-    /// <returns>For example <c>plugins.awsKms.keyId</c>.</returns>
+    /// <returns>For example <c>plugins.myKms.keyId</c>.</returns>
     public string Name(string path) => _name(Combine(_section, path));
 
     /// <summary>Reports that the setting at <paramref name="path"/> is wrong.</summary>

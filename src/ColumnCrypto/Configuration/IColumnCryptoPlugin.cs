@@ -6,7 +6,7 @@ namespace ColumnCrypto.Configuration;
 /// A ColumnCrypto plugin: one section <c>plugins.&lt;name&gt;</c> of the configuration, its settings and rules, and
 /// the key wrapper it provides when its <c>isKms</c> is true. A plugin package registers its definition on the builder
 /// <c>AddColumnCrypto</c> returns (<see cref="DependencyInjection.ColumnCryptoBuilder.AddPlugin"/>), by convention
-/// from an extension method named after the section (<c>awsKms</c> → <c>AddAwsKms()</c>). Derive from
+/// from an extension method named after the section (<c>myKms</c> → <c>AddMyKms()</c>). Derive from
 /// <see cref="ColumnCryptoPlugin{TOptions}"/> rather than implementing this interface directly.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace ColumnCrypto.Configuration;
 /// </remarks>
 public interface IColumnCryptoPlugin
 {
-    /// <summary>The section name under <c>plugins:</c>, and the value its <c>plugin</c> setting must have, for example <c>awsKms</c>.</summary>
+    /// <summary>The section name under <c>plugins:</c>, and the value its <c>plugin</c> setting must have, for example <c>myKms</c>.</summary>
     string Name { get; }
 
     /// <summary>The settings of the section other than <c>plugin</c> and <c>isKms</c>, with paths relative to <c>plugins.&lt;name&gt;</c>.</summary>

@@ -6,7 +6,7 @@ namespace ColumnCrypto.Configuration;
 
 /// <summary>
 /// The plugin sections of the configuration (<c>plugins:</c>): one options object per plugin, keyed by its section
-/// name (for example <c>awsKms</c>), in the order they were added. Names are case-sensitive.
+/// name (for example <c>myKms</c>), in the order they were added. Names are case-sensitive.
 /// </summary>
 /// <remarks>
 /// JSON serialization writes each plugin's options with its own type (so a plugin's <see cref="SecretValue"/>s stay
@@ -22,18 +22,18 @@ public sealed class PluginOptionsCollection : IReadOnlyCollection<KeyValuePair<s
 
     /// <summary>The options of plugin <paramref name="name"/>, added (with the type's defaults) when missing.</summary>
     /// <typeparam name="T">The plugin's options type.</typeparam>
-    /// <param name="name">The plugin section name, for example <c>awsKms</c>.</param>
+    /// <param name="name">The plugin section name, for example <c>myKms</c>.</param>
     /// <exception cref="InvalidOperationException">The section holds options of another type.</exception>
     public T GetOrAdd<T>(string name) where T : ColumnCryptoPluginOptions, new() => As<T>(name, GetOrAdd(name, static () => new T()));
 
     /// <summary>The options of plugin <paramref name="name"/>, or null when the section is absent.</summary>
     /// <typeparam name="T">The plugin's options type.</typeparam>
-    /// <param name="name">The plugin section name, for example <c>awsKms</c>.</param>
+    /// <param name="name">The plugin section name, for example <c>myKms</c>.</param>
     /// <exception cref="InvalidOperationException">The section holds options of another type.</exception>
     public T? Find<T>(string name) where T : ColumnCryptoPluginOptions => Find(name) is { } options ? As<T>(name, options) : null;
 
     /// <summary>Sets (adds or replaces) the options of plugin <paramref name="name"/>.</summary>
-    /// <param name="name">The plugin section name, for example <c>awsKms</c>.</param>
+    /// <param name="name">The plugin section name, for example <c>myKms</c>.</param>
     /// <param name="options">The plugin's options.</param>
     public void Set(string name, ColumnCryptoPluginOptions options)
     {

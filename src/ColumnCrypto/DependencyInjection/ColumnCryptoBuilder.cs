@@ -26,7 +26,7 @@ public sealed class ColumnCryptoBuilder
     /// <summary>
     /// Registers a plugin: its section <c>plugins.&lt;name&gt;</c> may then appear in the configuration, and when its
     /// <c>isKms</c> is true the plugin's key wrapper wraps the data keys. Plugin packages call this from their own
-    /// registration method (<c>AddAwsKms()</c>). Registering the same plugin type again does nothing.
+    /// registration method (for a section <c>myKms</c>, <c>AddMyKms()</c>). Registering the same plugin type again does nothing.
     /// </summary>
     /// <param name="plugin">The plugin's definition.</param>
     /// <returns>This builder.</returns>

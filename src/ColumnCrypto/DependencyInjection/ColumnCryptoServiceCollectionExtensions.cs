@@ -38,7 +38,7 @@ public static class ColumnCryptoServiceCollectionExtensions
     /// <summary>
     /// Registers ColumnCrypto with settings from a configuration section in the YAML file's shape, for example
     /// <c>builder.Configuration.GetSection("ColumnCrypto")</c>: <c>ColumnCrypto:schedule:dataKeyRollOverLength</c> in
-    /// appsettings.json, <c>ColumnCrypto__plugins__awsKms__keyId</c> as an environment variable, or user secrets. Keys
+    /// appsettings.json, <c>ColumnCrypto__masterKey__file</c> as an environment variable, or user secrets. Keys
     /// are case-insensitive; errors name the key and the provider it came from. The section is read when the options
     /// are first built.
     /// </summary>
