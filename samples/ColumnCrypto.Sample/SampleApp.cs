@@ -6,9 +6,11 @@ using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Data.Reencryption;
 using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Kms.Aws;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ColumnCrypto.Sample;
 
@@ -51,14 +53,19 @@ internal static class SampleApp
                 connection = PrepareSqlite(connection, workingDirectory, arguments.Reset, output);
             }
 
-            var options = LoadOptions(arguments.Config, workingDirectory, dataFolder, output);
+            var config = arguments.Config is null ? null : Path.Combine(workingDirectory, arguments.Config);
             return postgres
-                ? await RunAsync<PostgresSampleDbContext>(o => o.UseNpgsql(connection), "PostgreSQL", options, arguments, output)
-                : await RunAsync<SqliteSampleDbContext>(o => o.UseSqlite(connection), "SQLite", options, arguments, output);
+                ? await RunAsync<PostgresSampleDbContext>(o => o.UseNpgsql(connection), "PostgreSQL", config, dataFolder, arguments, output)
+                : await RunAsync<SqliteSampleDbContext>(o => o.UseSqlite(connection), "SQLite", config, dataFolder, arguments, output);
         }
         catch (ColumnCryptoException e)
         {
             output.WriteLine($"ColumnCrypto error: {e.Message}");
+            return 1;
+        }
+        catch (OptionsValidationException e)
+        {
+            output.WriteLine($"ColumnCrypto configuration error: {string.Join(" ", e.Failures)}");
             return 1;
         }
         catch (DbException e)
@@ -68,24 +75,21 @@ internal static class SampleApp
         }
     }
 
-    private static async Task<int> RunAsync<TContext>(
-        Func<DbContextOptionsBuilder, DbContextOptionsBuilder> useDatabase, string databaseName, ColumnCryptoOptions loaded, SampleArguments arguments, TextWriter output)
+    private static async Task<int> RunAsync<TContext>(Func<DbContextOptionsBuilder, DbContextOptionsBuilder> useDatabase, string databaseName,
+        string? configFile, string dataFolder, SampleArguments arguments, TextWriter output)
         where TContext : SampleDbContext
     {
-        // 1. Wire the application as any ColumnCrypto app would.
+        // 1. Wire the application as any ColumnCrypto app would: the settings from --config (a YAML file) when given.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddColumnCrypto(options =>
-            {
-                options.Schedule = loaded.Schedule;
-                options.Plugins = loaded.Plugins;
-                options.MasterKey = loaded.MasterKey;
-                options.Source = loaded.Source;
-            })
-            .UseDbContextKeyStore<TContext>()
+        var sampleKeyFile = Path.Combine(dataFolder, "master.key");
+        Action<ColumnCryptoOptions> useSampleKey = options => UseSampleKeyFileIfNoKey(options, sampleKeyFile);
+        var crypto = configFile is null ? builder.Services.AddColumnCrypto(useSampleKey) : builder.Services.AddColumnCrypto(configFile, useSampleKey);
+        crypto.UseDbContextKeyStore<TContext>()
             .AddReencryption<TContext>()
             .AddAwsKms();
         builder.Services.AddDbContextFactory<TContext>((services, options) => useDatabase(options).UseColumnEncryption(services));
         using var host = builder.Build();
+        DescribeKey(host.Services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value, sampleKeyFile, output);
         var contexts = host.Services.GetRequiredService<IDbContextFactory<TContext>>();
 
         // 2. Migrations create the customers table and the key table (it is part of the model).
@@ -241,37 +245,38 @@ internal static class SampleApp
     private static string DescribeVersions(IEnumerable<byte[]> values) =>
         string.Join(", ", values.GroupBy(v => ColumnEncryptor.GetKeyVersion(v) ?? 0).OrderBy(g => g.Key).Select(g => $"version {g.Key}: {g.Count()}"));
 
-    private static ColumnCryptoOptions LoadOptions(string? config, string workingDirectory, string dataFolder, TextWriter output)
+    /// <summary>With no KMS and no key configured, the sample keeps its key next to its database, as 'columncrypto init' does.</summary>
+    private static void UseSampleKeyFileIfNoKey(ColumnCryptoOptions options, string sampleKeyFile)
     {
-        var options = config is null ? new ColumnCryptoOptions() : ColumnCryptoYaml.LoadFile(Path.Combine(workingDirectory, config));
-        if (options.Kms is { } kms)
+        if (!options.Plugins.Any(p => p.Value.IsKms) && string.IsNullOrWhiteSpace(options.MasterKey.File) &&
+            string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(options.MasterKey.EnvironmentVariable)))
+        {
+            options.MasterKey.File = sampleKeyFile;
+        }
+    }
+
+    /// <summary>Says what wraps the data keys, generating the sample's own key file on the first run.</summary>
+    private static void DescribeKey(ColumnCryptoOptions options, string sampleKeyFile, TextWriter output)
+    {
+        if (options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName) is { IsKms: true } kms)
         {
             output.WriteLine($"Data keys are wrapped by AWS KMS key {kms.KeyId} in {kms.Region}.");
-            return options;
+            return;
         }
 
-        if (!string.IsNullOrWhiteSpace(options.MasterKey.File))
-        {
-            output.WriteLine($"Local master key: {options.MasterKey.File}.");
-            return options;
-        }
-
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(options.MasterKey.EnvironmentVariable)))
+        if (options.MasterKey.File is not { } file)
         {
             output.WriteLine($"Local master key: environment variable {options.MasterKey.EnvironmentVariable}.");
-            return options;
+            return;
         }
 
-        // No KMS and no key configured: use (or create) a key file next to the sample database, as 'columncrypto init' does.
-        var keyFile = Path.Combine(dataFolder, "master.key");
-        options.MasterKey.File = keyFile;
-        if (File.Exists(keyFile))
+        if (file != sampleKeyFile || File.Exists(file))
         {
-            output.WriteLine($"Local master key: {keyFile}.");
-            return options;
+            output.WriteLine($"Local master key: {file}.");
+            return;
         }
 
-        Directory.CreateDirectory(dataFolder);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = RandomNumberGenerator.GetBytes(32);
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -279,14 +284,13 @@ internal static class SampleApp
             fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(new FileStream(keyFile, fileOptions)))
+        using (var writer = new StreamWriter(new FileStream(file, fileOptions)))
         {
             writer.WriteLine(Convert.ToBase64String(key));
         }
 
         CryptographicOperations.ZeroMemory(key);
-        output.WriteLine($"Local master key: generated {keyFile} (permissions 0600). Without it the sample's data cannot be decrypted.");
-        return options;
+        output.WriteLine($"Local master key: generated {file} (permissions 0600). Without it the sample's data cannot be decrypted.");
     }
 
     private static string PrepareSqlite(string connection, string workingDirectory, bool reset, TextWriter output)

@@ -1,7 +1,6 @@
 using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
-using ColumnCrypto.Configuration;
 
 namespace ColumnCrypto.Kms.Aws;
 

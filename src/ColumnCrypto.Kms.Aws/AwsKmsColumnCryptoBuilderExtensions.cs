@@ -1,7 +1,7 @@
 using Amazon.KeyManagementService;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Kms.Aws;
-using ColumnCrypto.Wrapping;
+using ColumnCrypto.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -24,6 +24,30 @@ public static class AwsKmsColumnCryptoBuilderExtensions
     public static ColumnCryptoBuilder AddAwsKms(this ColumnCryptoBuilder builder, Action<AmazonKeyManagementServiceConfig>? configureClient = null) =>
         builder.AddAwsKms(configureClient, decorateClient: null);
 
+    /// <summary>
+    /// Registers the <c>awsKms</c> plugin, as <see cref="AddAwsKms(ColumnCryptoBuilder, Action{AmazonKeyManagementServiceConfig})"/>,
+    /// and sets its options in code, after any configuration file or section is bound, for example
+    /// <c>AddAwsKms(kms =&gt; { kms.IsKms = true; kms.KeyId = "alias/app"; kms.Region = "eu-west-1"; })</c>.
+    /// <c>plugin</c> is set to <c>awsKms</c> when not configured.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddColumnCrypto</c> returned.</param>
+    /// <param name="configure">Sets the <c>plugins.awsKms</c> options.</param>
+    /// <param name="configureClient">Adjusts the AWS SDK client configuration after the plugin's settings are applied.</param>
+    /// <returns>The builder.</returns>
+    public static ColumnCryptoBuilder AddAwsKms(this ColumnCryptoBuilder builder, Action<AwsKmsOptions> configure,
+        Action<AmazonKeyManagementServiceConfig>? configureClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<ColumnCryptoOptions>(options =>
+        {
+            var kms = options.Plugins.GetOrAdd<AwsKmsOptions>(AwsKmsOptions.SectionName);
+            kms.Plugin ??= AwsKmsOptions.SectionName;
+            configure(kms);
+        });
+        return builder.AddAwsKms(configureClient, decorateClient: null);
+    }
+
     /// <summary>As the public overload; <paramref name="decorateClient"/> wraps the client (tests count KMS calls with it).</summary>
     internal static ColumnCryptoBuilder AddAwsKms(
         this ColumnCryptoBuilder builder,
@@ -34,8 +58,7 @@ public static class AwsKmsColumnCryptoBuilderExtensions
         builder.Services.TryAddSingleton(sp => new AwsKmsMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
 
         // Created by the container (not passed as an instance) so that it is disposed with it, and its KMS clients too.
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IKeyWrapperFactory, AwsKmsKeyWrapperFactory>(
-            _ => new AwsKmsKeyWrapperFactory(configureClient, decorateClient)));
-        return builder;
+        builder.Services.TryAddSingleton(_ => new AwsKmsKeyWrapperFactory(configureClient, decorateClient));
+        return builder.AddPlugin(AwsKmsPlugin.Instance);
     }
 }

@@ -4,14 +4,16 @@ using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace ColumnCrypto.Kms.Aws;
 
 /// <summary>
-/// Creates the <c>awsKms</c> key wrapper from <c>plugins.awsKms</c>. Registered by <c>AddAwsKms</c>; the core calls it
-/// once per container when <c>isKms</c> is true. It owns the clients it creates and disposes them with the container.
+/// Creates the <c>awsKms</c> key wrapper from <c>plugins.awsKms</c>. Registered by <c>AddAwsKms</c>, with the client
+/// adjustments given there; <see cref="AwsKmsPlugin"/> calls it once per container when <c>isKms</c> is true. It owns
+/// the clients it creates and disposes them with the container.
 /// </summary>
-internal sealed class AwsKmsKeyWrapperFactory : IKeyWrapperFactory, IDisposable
+internal sealed class AwsKmsKeyWrapperFactory : IDisposable
 {
     private readonly Action<AmazonKeyManagementServiceConfig>? _configureClient;
     private readonly Func<IAmazonKeyManagementService, IAmazonKeyManagementService>? _decorateClient;
@@ -28,16 +30,15 @@ internal sealed class AwsKmsKeyWrapperFactory : IKeyWrapperFactory, IDisposable
         _decorateClient = decorateClient;
     }
 
-    public string Plugin => AwsKmsKeyWrapper.ProviderName;
-
-    public IKeyWrapper Create(ColumnCryptoOptions options, IServiceProvider services)
+    public IKeyWrapper Create(AwsKmsOptions kms, IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(kms);
         ArgumentNullException.ThrowIfNull(services);
-        var kms = options.Kms ?? throw new ColumnCryptoConfigurationException(
-            "plugins.awsKms is not configured with isKms: true, so there is no AWS KMS key to wrap data keys with.", options.Source, null, "plugins.awsKms");
-        var keyId = Require(kms.KeyId, "keyId", "the KMS key that wraps data keys (key id, key ARN or alias, for example alias/column-crypto)", options);
-        var region = Require(kms.Region, "region", "the region of the KMS key, for example us-east-1", options);
+
+        // The source is only for messages: the wrapper is made from the plugin's own options.
+        var source = services.GetService<IOptions<ColumnCryptoOptions>>()?.Value.Source;
+        var keyId = Require(kms.KeyId, "keyId", "the KMS key that wraps data keys (key id, key ARN or alias, for example alias/column-crypto)", source);
+        var region = Require(kms.Region, "region", "the region of the KMS key, for example us-east-1", source);
 
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger(AwsKmsLog.Category) ?? NullLogger.Instance;
         var metrics = services.GetService<AwsKmsMetrics>() ?? new AwsKmsMetrics();
@@ -46,9 +47,9 @@ internal sealed class AwsKmsKeyWrapperFactory : IKeyWrapperFactory, IDisposable
         {
             // Said now rather than as a NotFound from KMS on first use: an ARN names its region, and keys never cross regions.
             throw new ColumnCryptoConfigurationException(
-                $"plugins.awsKms.keyId '{keyId}' is an ARN of another region than plugins.awsKms.region '{region}' in {options.Source ?? "the options"}. " +
+                $"plugins.awsKms.keyId '{keyId}' is an ARN of another region than plugins.awsKms.region '{region}' in {source ?? "the options"}. " +
                 "A KMS key lives in one region: set region to the ARN's region, or use the ARN of a key in this region.",
-                options.Source, null, "plugins.awsKms.region");
+                source, null, "plugins.awsKms.region");
         }
 
         var explicitCredentials = AwsKmsClientFactory.HasExplicitCredentials(kms);
@@ -74,11 +75,11 @@ internal sealed class AwsKmsKeyWrapperFactory : IKeyWrapperFactory, IDisposable
         return wrapper;
     }
 
-    private static string Require(string? value, string name, string what, ColumnCryptoOptions options) =>
+    private static string Require(string? value, string name, string what, string? source) =>
         string.IsNullOrWhiteSpace(value)
             ? throw new ColumnCryptoConfigurationException(
-                $"plugins.awsKms.{name} is missing or empty in {options.Source ?? "the options"}, but plugins.awsKms.isKms is true. Set it to {what}.",
-                options.Source, null, $"plugins.awsKms.{name}")
+                $"plugins.awsKms.{name} is missing or empty in {source ?? "the options"}, but plugins.awsKms.isKms is true. Set it to {what}.",
+                source, null, $"plugins.awsKms.{name}")
             : value;
 
     public void Dispose()

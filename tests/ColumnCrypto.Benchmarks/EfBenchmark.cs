@@ -8,6 +8,7 @@ using Amazon.Runtime;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Kms.Aws;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -244,7 +245,7 @@ public static class EfBenchmark
             }
             else
             {
-                o.Plugins.AwsKms = new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = kmsKeyId, Region = KmsRegion, ServiceUrl = kmsUrl };
+                o.Plugins.Set(AwsKmsOptions.SectionName, new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = kmsKeyId, Region = KmsRegion, ServiceUrl = kmsUrl });
             }
         }).UseDbContextKeyStore<EncryptedContext>().WithoutHostedService();
         if (kmsKeyId is not null)

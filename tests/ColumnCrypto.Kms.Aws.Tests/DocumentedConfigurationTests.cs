@@ -35,16 +35,18 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
         """;
 
     private static readonly EncryptedColumn Email = new("customers", "email");
+    private static readonly IColumnCryptoPlugin[] Plugins = [AwsKmsPlugin.Instance];
 
     [Fact]
     public void The_documented_snippets_load_verbatim()
     {
-        var iamRole = ColumnCryptoYaml.Parse(IamRoleSnippet, "iam-role.yaml", _ => null);
-        var explicitCredentials = ColumnCryptoYaml.Parse(ExplicitCredentialsSnippet, "explicit-credentials.yaml", _ => null);
+        var iamRole = ColumnCryptoYaml.Parse(IamRoleSnippet, "iam-role.yaml", Plugins, _ => null);
+        var explicitCredentials = ColumnCryptoYaml.Parse(ExplicitCredentialsSnippet, "explicit-credentials.yaml", Plugins, _ => null);
 
-        Assert.Equal(("awsKms", true, "<your key id>", "<your aws region>"), (iamRole.Kms!.Plugin, iamRole.Kms.IsKms, iamRole.Kms.KeyId, iamRole.Kms.Region));
-        Assert.Null(iamRole.Kms.ExtraKmsConfig);
-        var credentials = explicitCredentials.Kms!.ExtraKmsConfig!.Credentials!;
+        var kms = Kms(iamRole);
+        Assert.Equal(("awsKms", true, "<your key id>", "<your aws region>"), (kms.Plugin, kms.IsKms, kms.KeyId, kms.Region));
+        Assert.Null(kms.ExtraKmsConfig);
+        var credentials = Kms(explicitCredentials).ExtraKmsConfig!.Credentials!;
         Assert.Equal("<your access key id>", credentials.AccessKeyId);
         Assert.Equal("<your secret access key>", credentials.SecretAccessKey!.Reveal());
         Assert.Equal("<your session token>", credentials.SessionToken!.Reveal());
@@ -54,7 +56,7 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
     public async Task The_documented_IAM_role_snippet_drives_the_KMS_wrapper()
     {
         var key = await kms.CreateKeyAsync();
-        var options = ColumnCryptoYaml.Parse(FillIn(IamRoleSnippet, key.KeyId), "iam-role.yaml", _ => null);
+        var options = ColumnCryptoYaml.Parse(FillIn(IamRoleSnippet, key.KeyId), "iam-role.yaml", Plugins, _ => null);
 
         using var host = HostFrom(options);
         await host.Keys.InitializeAsync(CancellationToken.None);
@@ -79,13 +81,13 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
             ["APP_AWS_SECRET_ACCESS_KEY"] = "secret-from-the-environment",
             ["APP_AWS_SESSION_TOKEN"] = "token-from-the-environment",
         };
-        var options = ColumnCryptoYaml.Parse(yaml, "explicit-credentials.yaml", name => environment.GetValueOrDefault(name));
+        var options = ColumnCryptoYaml.Parse(yaml, "explicit-credentials.yaml", Plugins, name => environment.GetValueOrDefault(name));
 
         using var host = HostFrom(options);
         await host.Keys.InitializeAsync(CancellationToken.None);
         var stored = host.Encryptor.Encrypt(Email, "with explicit credentials");
 
-        Assert.Equal("secret-from-the-environment", options.Kms!.ExtraKmsConfig!.Credentials!.SecretAccessKey!.Reveal());
+        Assert.Equal("secret-from-the-environment", Kms(options).ExtraKmsConfig!.Credentials!.SecretAccessKey!.Reveal());
         Assert.Equal("with explicit credentials", host.Encryptor.Decrypt<string>(Email, stored));
         Assert.Equal(("awsKms", key.KeyId), Single(host));
         Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3002);
@@ -96,7 +98,7 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
     {
         var yaml = string.Join('\n', IamRoleSnippet.Split('\n').Where(line => !line.Contains("region:", StringComparison.Ordinal)));
 
-        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.Parse(yaml, "no-region.yaml", _ => null));
+        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.Parse(yaml, "no-region.yaml", Plugins, _ => null));
 
         Assert.Equal("plugins.awsKms.region", error.Setting);
         Assert.NotNull(error.Line);
@@ -114,6 +116,9 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
         o.Source = loaded.Source;
         o.MasterKey.EnvironmentVariable = KmsTestHost.UnsetMasterKeyVariable;
     });
+
+    private static AwsKmsOptions Kms(ColumnCryptoOptions options) =>
+        Assert.IsType<AwsKmsOptions>(options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName));
 
     private static (string, string) Single(KmsTestHost host)
     {

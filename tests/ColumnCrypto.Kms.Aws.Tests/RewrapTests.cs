@@ -152,7 +152,7 @@ public sealed class RewrapTests(KmsEmulator kms)
     }
 
     private void ConfigureKms(Configuration.ColumnCryptoOptions options, string keyId) =>
-        options.Plugins.AwsKms = new Configuration.AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = keyId, Region = KmsEmulator.Region, ServiceUrl = kms.Url };
+        options.Plugins.Set(AwsKmsOptions.SectionName, new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = keyId, Region = KmsEmulator.Region, ServiceUrl = kms.Url });
 
     private static void AssertAllDecrypt(KmsTestHost host, List<(byte[] Stored, string Plain)> values)
     {

@@ -4,6 +4,7 @@ using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys.Lifecycle;
+using ColumnCrypto.Kms.Aws;
 using ColumnCrypto.Wrapping;
 
 namespace ColumnCrypto.Cli.Commands;
@@ -49,19 +50,27 @@ internal sealed class RewrapCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, string? toKeyId, CancellationToken cancellationToken)
     {
-        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         var configuration = session.Configuration;
         if (toKeyId is not null)
         {
-            // The KMS key named on the command line becomes the configured one: same region and credentials.
-            var kms = configuration.Options.Plugins.AwsKms
-                ?? throw CliException.Configuration(
+            // The KMS key named on the command line becomes the configured one: same region and credentials. Recorded
+            // before anything builds the services' options, so they get it too.
+            if (configuration.Options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName) is null)
+            {
+                throw CliException.Configuration(
                     "rewrap --to-key-id needs the AWS KMS settings (plugins.awsKms with region, and credentials if not from an IAM role) in the file given with --config.");
-            kms.Plugin ??= "awsKms";
-            kms.IsKms = true;
-            kms.KeyId = toKeyId;
+            }
+
+            configuration.Change(options =>
+            {
+                var kms = options.Plugins.GetOrAdd<AwsKmsOptions>(AwsKmsOptions.SectionName);
+                kms.Plugin ??= AwsKmsOptions.SectionName;
+                kms.IsKms = true;
+                kms.KeyId = toKeyId;
+            });
         }
 
+        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         var rewrap = session.Lifecycle;
         IKeyWrapper target;
         byte[]? localKey = null;

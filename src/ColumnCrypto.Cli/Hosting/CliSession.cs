@@ -106,15 +106,11 @@ internal sealed class CliSession : IAsyncDisposable
                 logging.AddProvider(new StandardErrorLoggerProvider(Environment.Error));
             }
         });
-        var loaded = configuration.Options;
-        services.AddColumnCrypto(options =>
-            {
-                options.Schedule = loaded.Schedule;
-                options.Plugins = loaded.Plugins;
-                options.MasterKey = loaded.MasterKey;
-                options.Source = loaded.Source;
-            })
-            .UseSqlKeyStore(CryptoDatabase)
+        // The services read the whole --config file themselves, then take the tool's changes (default key file, rewrap target).
+        var crypto = configuration.ConfigFile is { } file
+            ? services.AddColumnCrypto(file, configuration.Apply)
+            : services.AddColumnCrypto(configuration.Apply);
+        crypto.UseSqlKeyStore(CryptoDatabase)
             .AddAwsKms()
             .WithoutHostedService();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

@@ -1,81 +1,76 @@
 namespace ColumnCrypto.Configuration;
 
 /// <summary>
-/// The rules a complete <see cref="ColumnCryptoOptions"/> must meet, whether it was loaded from YAML or built in code:
-/// each setting's own rule from <see cref="ColumnCryptoSettingTable"/>, then the rules that span settings.
+/// The rules a complete <see cref="ColumnCryptoOptions"/> must meet, however it was built (YAML, <c>IConfiguration</c>,
+/// code): each setting's own rule from the <see cref="SettingSchema"/>, then the rules that span settings: the core's
+/// for every plugin section (registered, <c>plugin</c> present when <c>isKms</c>, one KMS at most) and each plugin's own.
 /// </summary>
 internal static class ColumnCryptoOptionsRules
 {
-    private const string AwsKms = "plugins.awsKms";
-    private const string Credentials = AwsKms + ".extraKmsConfig.credentials";
-
-    /// <summary>Every problem with <paramref name="options"/>, in table order; empty when the options are valid.</summary>
-    public static IReadOnlyList<ConfigurationProblem> Check(ColumnCryptoOptions options)
+    /// <summary>Every problem with <paramref name="options"/>; empty when the options are valid.</summary>
+    public static IReadOnlyList<ConfigurationProblem> Check(ColumnCryptoOptions options, SettingSchema schema)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<ConfigurationProblem>();
-        foreach (var setting in ColumnCryptoSettingTable.Settings)
+        var origin = options.Origin;
+        var problems = new ConfigurationProblems(path => origin?.Name(path) ?? path);
+        CheckSettings(options, schema.CoreSettings, problems);
+
+        string? kms = null;
+        foreach (var (name, plugin) in options.Plugins)
         {
-            if (setting.Check(options) is { } problem)
+            var section = SettingSchema.PluginSection(name);
+            if (schema.FindPlugin(name) is not { } definition)
             {
-                problems.Add(problem);
+                problems.Add(section, NotRegistered(name, problems.Name(section), [.. schema.Plugins.Select(p => p.Name)]));
+                continue;
+            }
+
+            CheckSettings(options, schema.SettingsOf(definition), problems);
+            var own = problems.For(section);
+            CheckPluginSection(name, plugin, own);
+            definition.CheckRules(plugin, own);
+            if (plugin.IsKms && kms is not null)
+            {
+                own.Add("isKms",
+                    $"{own.Name("isKms")} and {problems.Name(SettingSchema.PluginSection(kms) + ".isKms")} are both true, but one key " +
+                    "management service wraps the data keys. Set isKms to false in every plugin section but one.");
+            }
+
+            kms ??= plugin.IsKms ? name : null;
+        }
+
+        return problems.All;
+    }
+
+    /// <summary>The message for a plugin section no registered plugin has.</summary>
+    public static string NotRegistered(string name, string shownSection, IReadOnlyList<string> registered, string suggestion = "", string namesNote = "")
+    {
+        var method = "Add" + char.ToUpperInvariant(name[0]) + name[1..];
+        var known = registered.Count == 0 ? "none" : string.Join(", ", registered);
+        return $"{shownSection}: no ColumnCrypto plugin named '{name}' is registered.{suggestion} To use it, add the plugin's package and " +
+               $"call its registration method, by convention .{method}(), on the builder AddColumnCrypto returns; otherwise remove the " +
+               $"section. Registered plugins: {known}{namesNote}.";
+    }
+
+    private static void CheckSettings(ColumnCryptoOptions options, IEnumerable<SchemaSetting> settings, ConfigurationProblems problems)
+    {
+        foreach (var entry in settings)
+        {
+            if (entry.FindTarget(options) is { } target && !entry.Setting.Check(target, out var shown))
+            {
+                problems.Add(entry.Path, entry.Setting.Problem(problems.Name(entry.Path), shown));
             }
         }
-
-        CheckKms(options.Plugins.AwsKms, problems);
-        CheckCredentials(options.Plugins.AwsKms?.ExtraKmsConfig?.Credentials, problems);
-        return problems;
     }
 
-    private static void CheckKms(AwsKmsOptions? kms, List<ConfigurationProblem> problems)
+    // The documentation's two fields of every plugin section: a KMS names its plugin.
+    private static void CheckPluginSection(string name, ColumnCryptoPluginOptions plugin, ConfigurationProblems problems)
     {
-        if (kms is not { IsKms: true })
+        if (plugin.IsKms && plugin.Plugin is null)
         {
-            return;
-        }
-
-        if (kms.Plugin is null)
-        {
-            problems.Add(new($"{AwsKms}.plugin",
-                $"{AwsKms}.plugin is missing, but {AwsKms}.isKms is true. " +
-                $"Add 'plugin: {ColumnCryptoSettingTable.AwsKmsPluginName}' under {AwsKms}, as in the documentation."));
-        }
-
-        if (string.IsNullOrWhiteSpace(kms.KeyId))
-        {
-            problems.Add(new($"{AwsKms}.keyId",
-                $"{AwsKms}.keyId is missing or empty, but {AwsKms}.isKms is true. " +
-                "Set it to the KMS key that wraps data keys (key id, key ARN or alias, for example alias/column-crypto)."));
-        }
-
-        if (string.IsNullOrWhiteSpace(kms.Region))
-        {
-            problems.Add(new($"{AwsKms}.region",
-                $"{AwsKms}.region is missing or empty, but {AwsKms}.isKms is true. " +
-                "Set it to the region of the KMS key, for example us-east-1."));
-        }
-    }
-
-    // Half a key pair would make the AWS SDK fail at the first KMS call; say so at startup instead.
-    private static void CheckCredentials(AwsCredentialsOptions? credentials, List<ConfigurationProblem> problems)
-    {
-        if (credentials is null)
-        {
-            return;
-        }
-
-        var hasAccessKeyId = !string.IsNullOrWhiteSpace(credentials.AccessKeyId);
-        var hasSecretAccessKey = credentials.SecretAccessKey is { } secret && !string.IsNullOrWhiteSpace(secret.Reveal());
-        const string Fix = "Set both accessKeyId and secretAccessKey, or remove the credentials to use an IAM role.";
-        if (hasAccessKeyId && !hasSecretAccessKey)
-        {
-            problems.Add(new($"{Credentials}.secretAccessKey",
-                $"{Credentials}.secretAccessKey is missing or empty, but accessKeyId is set. {Fix}"));
-        }
-        else if (!hasAccessKeyId && (hasSecretAccessKey || credentials.SessionToken is not null))
-        {
-            problems.Add(new($"{Credentials}.accessKeyId",
-                $"{Credentials}.accessKeyId is missing or empty, but {(hasSecretAccessKey ? "secretAccessKey" : "sessionToken")} is set. {Fix}"));
+            problems.Add("plugin",
+                $"{problems.Name("plugin")} is missing, but {problems.Name("isKms")} is true. " +
+                $"Add 'plugin: {name}' under {problems.Name("")}, as in the documentation.");
         }
     }
 }

@@ -4,7 +4,7 @@ using YamlDotNet.Core.Events;
 namespace ColumnCrypto.Configuration;
 
 /// <summary>
-/// Reads YAML text into <see cref="YamlConfigNode"/>s with YamlDotNet's parser, turning syntax errors into
+/// Reads YAML text into <see cref="ConfigNode"/>s with YamlDotNet's parser, turning syntax errors into
 /// <see cref="ColumnCryptoConfigurationException"/>s that name the file, line and the setting being read.
 /// </summary>
 internal sealed class YamlConfigReader
@@ -14,7 +14,7 @@ internal sealed class YamlConfigReader
 
     private readonly Parser _parser;
     private readonly string _source;
-    private readonly Dictionary<string, YamlConfigNode> _anchors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConfigNode> _anchors = new(StringComparer.Ordinal);
 
     // The keys whose values are being read, so a syntax error can name the setting it occurred in;
     // null for a key that is not a plain name and must not be echoed.
@@ -27,7 +27,7 @@ internal sealed class YamlConfigReader
     }
 
     /// <summary>Reads the single document in <paramref name="yaml"/>; null when there is none (an empty file).</summary>
-    public static YamlConfigNode? Read(string yaml, string source)
+    public static ConfigNode? Read(string yaml, string source)
     {
         var reader = new YamlConfigReader(yaml, source);
         try
@@ -61,7 +61,7 @@ internal sealed class YamlConfigReader
             .ToException(_source, line, inner);
     }
 
-    private YamlConfigNode? ReadStream()
+    private ConfigNode? ReadStream()
     {
         _parser.Consume<StreamStart>();
         if (_parser.TryConsume<StreamEnd>(out _))
@@ -86,7 +86,7 @@ internal sealed class YamlConfigReader
         return root;
     }
 
-    private YamlConfigNode ReadNode(int depth)
+    private ConfigNode ReadNode(int depth)
     {
         if (_parser.TryConsume<AnchorAlias>(out var alias))
         {
@@ -108,8 +108,9 @@ internal sealed class YamlConfigReader
 
         if (_parser.TryConsume<Scalar>(out var scalar))
         {
-            var isPlainUntagged = scalar.Style == ScalarStyle.Plain && scalar.IsPlainImplicit;
-            return Anchor(scalar.Anchor, new YamlConfigScalar(scalar.Value, isPlainUntagged, (int)scalar.Start.Line));
+            // YAML's null: an untagged plain empty value, '~' or 'null'; quoted values are always text.
+            var isNull = scalar.Style == ScalarStyle.Plain && scalar.IsPlainImplicit && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
+            return Anchor(scalar.Anchor, new ConfigScalar(scalar.Value, isNull, (int)scalar.Start.Line));
         }
 
         if (_parser.TryConsume<SequenceStart>(out var sequenceStart))
@@ -119,25 +120,25 @@ internal sealed class YamlConfigReader
                 ReadNode(depth + 1);
             }
 
-            return Anchor(sequenceStart.Anchor, new YamlConfigSequence((int)sequenceStart.Start.Line));
+            return Anchor(sequenceStart.Anchor, new ConfigSequence((int)sequenceStart.Start.Line));
         }
 
         var mappingStart = _parser.Consume<MappingStart>();
-        var entries = new List<KeyValuePair<YamlConfigNode, YamlConfigNode>>();
+        var entries = new List<KeyValuePair<ConfigNode, ConfigNode>>();
         while (!_parser.TryConsume<MappingEnd>(out _))
         {
             var key = ReadNode(depth + 1);
-            _keyPath.Add(key is YamlConfigScalar { Value: var name } && ColumnCryptoSettingTable.IsPlainName(name) ? name : null);
+            _keyPath.Add(key is ConfigScalar { Value: var name } && SettingSchema.IsPlainName(name) ? name : null);
             var value = ReadNode(depth + 1);
             _keyPath.RemoveAt(_keyPath.Count - 1);
             entries.Add(new(key, value));
         }
 
-        return Anchor(mappingStart.Anchor, new YamlConfigMapping(entries, (int)mappingStart.Start.Line));
+        return Anchor(mappingStart.Anchor, new ConfigMapping(entries, (int)mappingStart.Start.Line));
     }
 
     // Anchors are registered only once their node is complete, so an alias cannot refer to an enclosing node (no cycles).
-    private YamlConfigNode Anchor(AnchorName anchor, YamlConfigNode node)
+    private ConfigNode Anchor(AnchorName anchor, ConfigNode node)
     {
         if (!anchor.IsEmpty)
         {

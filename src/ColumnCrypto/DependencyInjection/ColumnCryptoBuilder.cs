@@ -1,5 +1,5 @@
+using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys;
-using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,10 +23,17 @@ public sealed class ColumnCryptoBuilder
     /// <summary>Uses <paramref name="store"/> as the data key table.</summary>
     public ColumnCryptoBuilder UseDataKeyStore(IDataKeyStore store) => UseDataKeyStore(_ => store);
 
-    /// <summary>Registers the factory of a KMS plugin, used when <c>plugins.&lt;name&gt;.isKms</c> is true.</summary>
-    public ColumnCryptoBuilder AddKeyWrapperFactory(IKeyWrapperFactory factory)
+    /// <summary>
+    /// Registers a plugin: its section <c>plugins.&lt;name&gt;</c> may then appear in the configuration, and when its
+    /// <c>isKms</c> is true the plugin's key wrapper wraps the data keys. Plugin packages call this from their own
+    /// registration method (for a section <c>myKms</c>, <c>AddMyKms()</c>). Registering the same plugin type again does nothing.
+    /// </summary>
+    /// <param name="plugin">The plugin's definition.</param>
+    /// <returns>This builder.</returns>
+    public ColumnCryptoBuilder AddPlugin(IColumnCryptoPlugin plugin)
     {
-        Services.AddSingleton(factory);
+        ArgumentNullException.ThrowIfNull(plugin);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton(plugin));
         return this;
     }
 

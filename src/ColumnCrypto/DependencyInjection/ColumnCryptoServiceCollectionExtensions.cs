@@ -6,6 +6,7 @@ using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Wrapping;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,39 +17,69 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ColumnCryptoServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers ColumnCrypto with settings from a YAML file (the product documentation's shape: <c>plugins.awsKms</c>,
-    /// <c>schedule.dataKeyRollOverLength</c>, <c>masterKey</c>). The file is read now, so a bad file fails at start-up
-    /// with its file, line and setting.
+    /// Registers ColumnCrypto with settings from a YAML file in the product documentation's shape
+    /// (<c>schedule.dataKeyRollOverLength</c>, <c>plugins.&lt;name&gt;</c>, <c>masterKey</c>, <c>reencryption</c>).
+    /// The file is read when the options are first built (at host start, which validates them), not now; a bad file
+    /// fails with its file, line and setting. A relative path is looked for in the content root
+    /// (<c>IHostEnvironment.ContentRootPath</c>, when registered), then in the application's base directory
+    /// (<see cref="AppContext.BaseDirectory"/>: copy the file to the build output), never in the current directory.
     /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="yamlFile">The YAML file, for example <c>columncrypto.yaml</c>.</param>
+    /// <param name="configure">Adjusts the options in code after the file is bound.</param>
+    /// <returns>The builder, to choose the key table and add plugins.</returns>
     public static ColumnCryptoBuilder AddColumnCrypto(this IServiceCollection services, string yamlFile, Action<ColumnCryptoOptions>? configure = null)
     {
-        var loaded = ColumnCryptoYaml.LoadFile(yamlFile);
-        return services.AddColumnCrypto(options =>
-        {
-            options.Schedule = loaded.Schedule;
-            options.Plugins = loaded.Plugins;
-            options.MasterKey = loaded.MasterKey;
-            options.Reencryption = loaded.Reencryption;
-            options.Source = loaded.Source;
-            configure?.Invoke(options);
-        });
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(yamlFile);
+        services.AddSingleton<ColumnCryptoOptionsSource>(new YamlFileOptionsSource(yamlFile));
+        return services.AddColumnCrypto(configure);
+    }
+
+    /// <summary>
+    /// Registers ColumnCrypto with settings from a configuration section in the YAML file's shape, for example
+    /// <c>builder.Configuration.GetSection("ColumnCrypto")</c>: <c>ColumnCrypto:schedule:dataKeyRollOverLength</c> in
+    /// appsettings.json, <c>ColumnCrypto__masterKey__file</c> as an environment variable, or user secrets. Keys
+    /// are case-insensitive; errors name the key and the provider it came from. The section is read when the options
+    /// are first built.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">The section holding the settings (<c>schedule</c>, <c>plugins</c>, ...).</param>
+    /// <param name="configure">Adjusts the options in code after the section is bound.</param>
+    /// <returns>The builder, to choose the key table and add plugins.</returns>
+    public static ColumnCryptoBuilder AddColumnCrypto(this IServiceCollection services, IConfiguration configuration, Action<ColumnCryptoOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<ColumnCryptoOptionsSource>(new ConfigurationOptionsSource(configuration));
+        return services.AddColumnCrypto(configure);
     }
 
     /// <summary>
     /// Registers ColumnCrypto: <see cref="ColumnEncryptor"/>, <see cref="IDataKeyManager"/>, and a hosted service that
-    /// loads the keys at start-up and rolls them over on schedule. Choose the key table with
+    /// loads the keys at start-up and rolls them over on schedule. Without a YAML file or section, the settings come
+    /// from the <c>ColumnCrypto</c> section of the registered <c>IConfiguration</c> when there is one (a host's
+    /// appsettings.json, environment variables, user secrets), then from <paramref name="configure"/>. The options are
+    /// validated when the host starts. Choose the key table with
     /// <see cref="ColumnCryptoBuilder.UseDataKeyStore(Func{IServiceProvider, IDataKeyStore})"/> (the EF Core package adds
     /// <c>UseDbContextKeyStore&lt;TContext&gt;()</c>).
     /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets or adjusts the options in code, after any configuration is bound.</param>
+    /// <returns>The builder, to choose the key table and add plugins.</returns>
     public static ColumnCryptoBuilder AddColumnCrypto(this IServiceCollection services, Action<ColumnCryptoOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+
+        // Registered before any configure callback (here or in plugins' and AddReencryption's), so those run after binding.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ColumnCryptoOptions>, ColumnCryptoOptionsBinding>());
         var options = services.AddOptions<ColumnCryptoOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
+        options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColumnCryptoOptions>, ColumnCryptoOptionsValidator>());
         services.AddLogging();
 
@@ -90,20 +121,18 @@ public static class ColumnCryptoServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The configured KMS plugin's wrapper, or the local master key when no KMS is configured. A local master key that
-    /// is also available is added as a second wrapper, so keys wrapped before a move to KMS stay readable until rewrapped.
+    /// The wrapper of the plugin whose options say <c>isKms</c>, or the local master key when none does. A local master
+    /// key that is also available is added as a second wrapper, so keys wrapped before a move to KMS stay readable until
+    /// rewrapped.
     /// </summary>
     private static KeyWrapperSet CreateWrappers(IServiceProvider services)
     {
+        // Building the options validated them: at most one plugin is the KMS, and its plugin is registered.
         var options = services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value;
-        if (options.Kms is { } kms)
+        if (options.Plugins.FirstOrDefault(p => p.Value.IsKms) is { Key: { } name, Value: { } kms })
         {
-            var factory = services.GetServices<IKeyWrapperFactory>().FirstOrDefault(f => f.Plugin == kms.Plugin)
-                ?? throw new ColumnCryptoConfigurationException(
-                    $"plugins.awsKms is configured (isKms: true) in {options.Source ?? "the options"}, but the AWS KMS plugin is not registered. " +
-                    "Add the package ColumnCrypto.Kms.Aws and call .AddAwsKms() on the builder AddColumnCrypto returns.",
-                    options.Source, null, "plugins.awsKms");
-            var primary = factory.Create(options, services);
+            var plugin = services.GetServices<IColumnCryptoPlugin>().First(p => p.Name == name);
+            var primary = plugin.CreateKeyWrapper(kms, services);
             var local = TryLoadLocal(options);
             return new KeyWrapperSet(primary, local is null ? null : [local]);
         }

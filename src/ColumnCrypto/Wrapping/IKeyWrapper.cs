@@ -7,7 +7,7 @@ namespace ColumnCrypto.Wrapping;
 /// </summary>
 public interface IKeyWrapper
 {
-    /// <summary>The provider name stored in the key table: <c>local</c> or <c>awsKms</c>.</summary>
+    /// <summary>The provider name stored in the key table: <c>local</c>, or the KMS plugin's name.</summary>
     string Provider { get; }
 
     /// <summary>Which key wraps new data keys: a master key fingerprint or a KMS key id. Stored in the key table; not secret.</summary>
@@ -30,14 +30,4 @@ public readonly record struct KeyWrapContext(int KeyVersion, string Purpose = Ke
 {
     /// <summary>The purpose of ColumnCrypto data keys.</summary>
     public const string DataKeyPurpose = "columncrypto-data-key";
-}
-
-/// <summary>Creates the key wrapper of a KMS plugin named in <c>plugins:</c> (for example <c>awsKms</c>).</summary>
-public interface IKeyWrapperFactory
-{
-    /// <summary>The plugin name, as in <c>plugins.&lt;name&gt;.plugin</c>.</summary>
-    string Plugin { get; }
-
-    /// <summary>Creates the wrapper from the configured options.</summary>
-    IKeyWrapper Create(Configuration.ColumnCryptoOptions options, IServiceProvider services);
 }

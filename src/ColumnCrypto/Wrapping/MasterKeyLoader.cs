@@ -34,8 +34,9 @@ internal static class MasterKeyLoader
             {
                 throw new ColumnCryptoConfigurationException(
                     $"No master key: the environment variable {settings.EnvironmentVariable} is not set, masterKey.file is not configured, " +
-                    "and no KMS is configured (plugins.awsKms). Set one of them: for example 'export " + settings.EnvironmentVariable +
-                    "=$(openssl rand -base64 32)' (keep that key safe: without it no data key can be unwrapped), or configure AWS KMS.",
+                    "and no KMS plugin is configured (a plugins.<name> section with isKms: true). Set one of them: for example 'export " +
+                    settings.EnvironmentVariable + "=$(openssl rand -base64 32)' (keep that key safe: without it no data key can be unwrapped), " +
+                    "or configure a KMS plugin.",
                     options.Source, null, "masterKey");
             }
         }

@@ -57,7 +57,7 @@ internal sealed class KmsTestHost : IDisposable
         TimeProvider? time = null, Action<ColumnCryptoOptions>? configure = null, Action<AmazonKeyManagementServiceConfig>? configureClient = null) =>
         Create(options =>
         {
-            options.Plugins.AwsKms = new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = keyId, Region = region, ServiceUrl = url };
+            options.Plugins.Set(AwsKmsOptions.SectionName, new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = keyId, Region = region, ServiceUrl = url });
             options.MasterKey.EnvironmentVariable = UnsetMasterKeyVariable;
             configure?.Invoke(options);
         }, store, time, configureClient);

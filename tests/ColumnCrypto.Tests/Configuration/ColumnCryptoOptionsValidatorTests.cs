@@ -1,19 +1,20 @@
 using ColumnCrypto.Configuration;
+using ColumnCrypto.Kms.Aws;
+using static ColumnCrypto.Tests.Configuration.ConfigurationTestSupport;
 
 namespace ColumnCrypto.Tests.Configuration;
 
 /// <summary>Options built in code meet the same rules as YAML; failures name the setting.</summary>
 public sealed class ColumnCryptoOptionsValidatorTests
 {
-    private readonly ColumnCryptoOptionsValidator _validator = new();
+    private readonly ColumnCryptoOptionsValidator _validator = new(Plugins);
 
-    private static ColumnCryptoOptions KmsOptions() => new()
+    private static ColumnCryptoOptions KmsOptions()
     {
-        Plugins = new PluginsOptions
-        {
-            AwsKms = new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = "alias/app", Region = "eu-west-1" },
-        },
-    };
+        var options = new ColumnCryptoOptions();
+        options.Plugins.Set(AwsKmsOptions.SectionName, new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = "alias/app", Region = "eu-west-1" });
+        return options;
+    }
 
     [Fact]
     public void Default_options_are_valid()
@@ -33,15 +34,15 @@ public sealed class ColumnCryptoOptionsValidatorTests
             "schedule.dataKeyRollOverLength must be a positive whole number of days, but is '0'. Set it to the rollover length in days (default 365)." },
         { "schedule.rollOverCheckInterval", o => o.Schedule.RollOverCheckInterval = -1, "but is '-1'" },
         { "schedule.maxEncryptionsPerKey", o => o.Schedule.MaxEncryptionsPerKey = (1L << 32) + 1, "but is '4294967297'" },
-        { "plugins.awsKms.plugin", o => o.Plugins.AwsKms!.Plugin = null, "is missing, but plugins.awsKms.isKms is true" },
-        { "plugins.awsKms.plugin", o => o.Plugins.AwsKms!.Plugin = "vault", "must be 'awsKms', but is 'vault'" },
-        { "plugins.awsKms.keyId", o => o.Plugins.AwsKms!.KeyId = " ", "is missing or empty" },
-        { "plugins.awsKms.region", o => o.Plugins.AwsKms!.Region = null, "is missing or empty" },
-        { "plugins.awsKms.serviceUrl", o => o.Plugins.AwsKms!.ServiceUrl = "localhost:4566", "must be an absolute http or https URL" },
+        { "plugins.awsKms.plugin", o => AwsKms(o)!.Plugin = null, "is missing, but plugins.awsKms.isKms is true" },
+        { "plugins.awsKms.plugin", o => AwsKms(o)!.Plugin = "vault", "must be 'awsKms', but is 'vault'" },
+        { "plugins.awsKms.keyId", o => AwsKms(o)!.KeyId = " ", "is missing or empty" },
+        { "plugins.awsKms.region", o => AwsKms(o)!.Region = null, "is missing or empty" },
+        { "plugins.awsKms.serviceUrl", o => AwsKms(o)!.ServiceUrl = "localhost:4566", "must be an absolute http or https URL" },
         { "masterKey.environmentVariable", o => o.MasterKey.EnvironmentVariable = "", "must be an environment variable name" },
         { "masterKey.file", o => o.MasterKey.File = "", "must be a file path" },
         { "plugins.awsKms.extraKmsConfig.credentials.accessKeyId",
-            o => o.Plugins.AwsKms!.ExtraKmsConfig = new() { Credentials = new() { SessionToken = new SecretValue("t") } },
+            o => AwsKms(o)!.ExtraKmsConfig = new() { Credentials = new() { SessionToken = new SecretValue("t") } },
             "accessKeyId is missing or empty, but sessionToken is set" },
     };
 
@@ -65,7 +66,7 @@ public sealed class ColumnCryptoOptionsValidatorTests
     {
         var options = KmsOptions();
         options.Schedule.DataKeyRollOverLength = 0;
-        options.Plugins.AwsKms!.Region = null;
+        AwsKms(options)!.Region = null;
 
         var result = _validator.Validate(null, options);
 
@@ -76,7 +77,7 @@ public sealed class ColumnCryptoOptionsValidatorTests
     public void Secret_values_never_appear_in_validation_failures()
     {
         var options = KmsOptions();
-        options.Plugins.AwsKms!.ExtraKmsConfig = new()
+        AwsKms(options)!.ExtraKmsConfig = new()
         {
             Credentials = new() { SecretAccessKey = new SecretValue("CANARY-SECRET-123") },
         };

@@ -1,4 +1,5 @@
 using ColumnCrypto.Configuration;
+using ColumnCrypto.Kms.Aws;
 
 namespace ColumnCrypto.Tests.Configuration;
 
@@ -9,8 +10,17 @@ internal static class ConfigurationTestSupport
 
     private static readonly Dictionary<string, string> NoVariables = new();
 
+    /// <summary>The plugins the specifications' files may configure: AWS KMS, as the documentation does.</summary>
+    public static IColumnCryptoPlugin[] Plugins { get; } = [AwsKmsPlugin.Instance];
+
     public static ColumnCryptoOptions Load(string yaml, IReadOnlyDictionary<string, string>? variables = null) =>
-        ColumnCryptoYaml.Parse(yaml, SourceName, Lookup(variables ?? NoVariables));
+        ColumnCryptoYaml.Parse(yaml, SourceName, Plugins, Lookup(variables ?? NoVariables));
+
+    /// <summary>The <c>plugins.awsKms</c> section, or null.</summary>
+    public static AwsKmsOptions? AwsKms(ColumnCryptoOptions options) => options.Plugins.Find<AwsKmsOptions>(AwsKmsOptions.SectionName);
+
+    /// <summary>The <c>plugins.awsKms</c> section when it wraps the data keys (<c>isKms: true</c>), or null.</summary>
+    public static AwsKmsOptions? ActiveKms(ColumnCryptoOptions options) => AwsKms(options) is { IsKms: true } kms ? kms : null;
 
     public static ColumnCryptoConfigurationException LoadError(string yaml, IReadOnlyDictionary<string, string>? variables = null) =>
         Assert.Throws<ColumnCryptoConfigurationException>(() => Load(yaml, variables));

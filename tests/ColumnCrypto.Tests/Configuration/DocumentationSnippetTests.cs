@@ -1,4 +1,5 @@
 using ColumnCrypto.Configuration;
+using ColumnCrypto.Kms.Aws;
 using static ColumnCrypto.Tests.Configuration.ConfigurationTestSupport;
 
 namespace ColumnCrypto.Tests.Configuration;
@@ -42,7 +43,7 @@ public sealed class DocumentationSnippetTests
     {
         var options = Load(KmsSnippet);
 
-        var kms = Assert.IsType<AwsKmsOptions>(options.Kms);
+        var kms = Assert.IsType<AwsKmsOptions>(ActiveKms(options));
         Assert.Equal("awsKms", kms.Plugin);
         Assert.True(kms.IsKms);
         Assert.Equal("<your key id>", kms.KeyId);
@@ -56,7 +57,7 @@ public sealed class DocumentationSnippetTests
     {
         var options = Load(CredentialsSnippet);
 
-        var kms = Assert.IsType<AwsKmsOptions>(options.Kms);
+        var kms = Assert.IsType<AwsKmsOptions>(ActiveKms(options));
         Assert.Equal("awsKms", kms.Plugin);
         var credentials = kms.ExtraKmsConfig?.Credentials;
         Assert.NotNull(credentials);
@@ -73,7 +74,7 @@ public sealed class DocumentationSnippetTests
 
         var options = Load(indented);
 
-        Assert.Equal("<your session token>", options.Kms?.ExtraKmsConfig?.Credentials?.SessionToken?.Reveal());
+        Assert.Equal("<your session token>", ActiveKms(options)?.ExtraKmsConfig?.Credentials?.SessionToken?.Reveal());
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public sealed class DocumentationSnippetTests
         var options = Load(ScheduleSnippet);
 
         Assert.Equal(365, options.Schedule.DataKeyRollOverLength);
-        Assert.Null(options.Kms);
+        Assert.Null(ActiveKms(options));
     }
 
     [Theory]
@@ -93,7 +94,7 @@ public sealed class DocumentationSnippetTests
         var options = Load(pluginSnippet + "\n" + ScheduleSnippet.Replace("365", "30", StringComparison.Ordinal));
 
         Assert.Equal(30, options.Schedule.DataKeyRollOverLength);
-        Assert.Equal("<your key id>", options.Kms?.KeyId);
+        Assert.Equal("<your key id>", ActiveKms(options)?.KeyId);
     }
 
     [Theory]
@@ -111,7 +112,7 @@ public sealed class DocumentationSnippetTests
                 region: eu-west-1
             """);
 
-        Assert.Equal("awsKms", options.Kms?.Plugin);
+        Assert.Equal("awsKms", ActiveKms(options)?.Plugin);
     }
 
     [Theory]
@@ -127,7 +128,7 @@ public sealed class DocumentationSnippetTests
         Assert.Equal(ScheduleOptions.DefaultDataKeyRollOverLength, options.Schedule.DataKeyRollOverLength);
         Assert.Equal(60, options.Schedule.RollOverCheckInterval);
         Assert.Equal(1L << 31, options.Schedule.MaxEncryptionsPerKey);
-        Assert.Null(options.Plugins.AwsKms);
+        Assert.Null(AwsKms(options));
         Assert.Null(options.MasterKey.File);
         Assert.Equal(MasterKeyOptions.DefaultEnvironmentVariable, options.MasterKey.EnvironmentVariable);
         Assert.Equal(SourceName, options.Source);
@@ -156,8 +157,8 @@ public sealed class DocumentationSnippetTests
         Assert.Equal(90, options.Schedule.DataKeyRollOverLength);
         Assert.Equal(15, options.Schedule.RollOverCheckInterval);
         Assert.Equal(1L << 32, options.Schedule.MaxEncryptionsPerKey);
-        Assert.Equal("arn:aws:kms:eu-west-1:111122223333:key/abc", options.Kms?.KeyId);
-        Assert.Equal("http://localhost:4566", options.Kms?.ServiceUrl);
+        Assert.Equal("arn:aws:kms:eu-west-1:111122223333:key/abc", ActiveKms(options)?.KeyId);
+        Assert.Equal("http://localhost:4566", ActiveKms(options)?.ServiceUrl);
         Assert.Equal("/etc/columncrypto/master.key", options.MasterKey.File);
         Assert.Equal("APP_MASTER_KEY", options.MasterKey.EnvironmentVariable);
     }
@@ -172,8 +173,8 @@ public sealed class DocumentationSnippetTests
                 isKms: false
             """);
 
-        Assert.NotNull(options.Plugins.AwsKms);
-        Assert.Null(options.Kms);
+        Assert.NotNull(AwsKms(options));
+        Assert.Null(ActiveKms(options));
     }
 
     [Fact]
@@ -186,7 +187,7 @@ public sealed class DocumentationSnippetTests
             """);
 
         Assert.Equal(365, options.Schedule.DataKeyRollOverLength);
-        Assert.Null(options.Plugins.AwsKms);
+        Assert.Null(AwsKms(options));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class EnvironmentReferenceTests
     {
         var options = Load(Kms("${KMS_KEY}"), Variables);
 
-        Assert.Equal("alias/app", options.Kms?.KeyId);
+        Assert.Equal("alias/app", ActiveKms(options)?.KeyId);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class EnvironmentReferenceTests
     {
         var options = Load(Kms("\"arn:aws:kms:${AWS_REGION}:1234:${KMS_KEY}\""), Variables);
 
-        Assert.Equal("arn:aws:kms:eu-west-1:1234:alias/app", options.Kms?.KeyId);
+        Assert.Equal("arn:aws:kms:eu-west-1:1234:alias/app", ActiveKms(options)?.KeyId);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class EnvironmentReferenceTests
     {
         var options = Load(Kms("alias/$${KMS_KEY}-$$x"), Variables);
 
-        Assert.Equal("alias/${KMS_KEY}-$$x", options.Kms?.KeyId);
+        Assert.Equal("alias/${KMS_KEY}-$$x", ActiveKms(options)?.KeyId);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class EnvironmentReferenceTests
     {
         var options = Load(Kms("${NESTED}"), Variables);
 
-        Assert.Equal("${KMS_KEY}", options.Kms?.KeyId);
+        Assert.Equal("${KMS_KEY}", ActiveKms(options)?.KeyId);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class EnvironmentReferenceTests
                     secretAccessKey: ${AWS_SECRET_ACCESS_KEY}
             """, Variables);
 
-        Assert.Equal("wJalrXUtnFEMI/K7MDENG", options.Kms?.ExtraKmsConfig?.Credentials?.SecretAccessKey?.Reveal());
+        Assert.Equal("wJalrXUtnFEMI/K7MDENG", ActiveKms(options)?.ExtraKmsConfig?.Credentials?.SecretAccessKey?.Reveal());
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class EnvironmentReferenceTests
         Environment.SetEnvironmentVariable(name, "45");
         try
         {
-            var options = ColumnCrypto.Configuration.ColumnCryptoYaml.Parse($"schedule:\n  dataKeyRollOverLength: ${{{name}}}", SourceName);
+            var options = ColumnCrypto.Configuration.ColumnCryptoYaml.Parse($"schedule:\n  dataKeyRollOverLength: ${{{name}}}", SourceName, Plugins);
 
             Assert.Equal(45, options.Schedule.DataKeyRollOverLength);
         }

@@ -73,7 +73,7 @@ public sealed class ReencryptionSettingsTests
     {
         var options = new ColumnCryptoOptions { Reencryption = { Workers = 0 } };
 
-        var result = new ColumnCryptoOptionsValidator().Validate(null, options);
+        var result = new ColumnCryptoOptionsValidator(Plugins).Validate(null, options);
 
         Assert.StartsWith("reencryption.workers must be a whole number from 1 to 64, but is '0'", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }

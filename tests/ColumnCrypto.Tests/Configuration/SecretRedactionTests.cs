@@ -67,7 +67,7 @@ public sealed class SecretRedactionTests
     public void Loaded_secrets_are_redacted_in_ToString_and_json_but_revealable()
     {
         var options = Load(Head + $"        accessKeyId: AKIA\n        secretAccessKey: {Canary}\n        sessionToken: {Canary}-token");
-        var credentials = options.Kms!.ExtraKmsConfig!.Credentials!;
+        var credentials = ActiveKms(options)!.ExtraKmsConfig!.Credentials!;
 
         Assert.Equal(Canary, credentials.SecretAccessKey!.Reveal());
         Assert.Equal(Canary + "-token", credentials.SessionToken!.Reveal());
@@ -76,6 +76,38 @@ public sealed class SecretRedactionTests
         var json = JsonSerializer.Serialize(options);
         Assert.DoesNotContain(Canary, json, StringComparison.Ordinal);
         Assert.Contains(SecretValue.Redacted, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serialized_options_and_ToString_never_show_the_access_key_id_secret_or_token()
+    {
+        const string AccessKeyId = "CANARY-AKID-5T1Q";
+        const string Token = "CANARY-TOKEN-h8Jc";
+        var options = Load(Head + $"        accessKeyId: {AccessKeyId}\n        secretAccessKey: {Canary}\n        sessionToken: {Token}");
+        var kms = AwsKms(options)!;
+
+        string[] texts =
+        [
+            JsonSerializer.Serialize(options), JsonSerializer.Serialize(kms), JsonSerializer.Serialize(kms.ExtraKmsConfig),
+            options.ToString()!, kms.ToString()!, kms.ExtraKmsConfig!.ToString()!, kms.ExtraKmsConfig.Credentials!.ToString(),
+        ];
+
+        foreach (var text in texts)
+        {
+            foreach (var canary in new[] { AccessKeyId, Canary, Token })
+            {
+                Assert.DoesNotContain(canary, text, StringComparison.Ordinal);
+            }
+        }
+
+        // The plugin's options are written with their own type: its other settings are there, its credentials redacted.
+        using var json = JsonDocument.Parse(texts[0]);
+        var awsKms = json.RootElement.GetProperty("Plugins").GetProperty("awsKms");
+        Assert.Equal("alias/app", awsKms.GetProperty("KeyId").GetString());
+        var credentials = awsKms.GetProperty("ExtraKmsConfig").GetProperty("Credentials");
+        Assert.All(new[] { "AccessKeyId", "SecretAccessKey", "SessionToken" },
+            name => Assert.Equal(SecretValue.Redacted, credentials.GetProperty(name).GetString()));
+        Assert.Equal(AccessKeyId, kms.ExtraKmsConfig.Credentials.AccessKeyId);
     }
 
     [Fact]

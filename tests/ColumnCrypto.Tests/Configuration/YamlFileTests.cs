@@ -1,4 +1,5 @@
 using ColumnCrypto.Configuration;
+using static ColumnCrypto.Tests.Configuration.ConfigurationTestSupport;
 
 namespace ColumnCrypto.Tests.Configuration;
 
@@ -15,11 +16,11 @@ public sealed class YamlFileTests : IDisposable
         var file = _folder.Write("columncrypto.yaml",
             DocumentationSnippetTests.CredentialsSnippet + "\n" + DocumentationSnippetTests.ScheduleSnippet);
 
-        var options = ColumnCryptoYaml.LoadFile(file);
+        var options = ColumnCryptoYaml.LoadFile(file, Plugins);
 
         Assert.Equal(Path.GetFullPath(file), options.Source);
         Assert.Equal(365, options.Schedule.DataKeyRollOverLength);
-        Assert.Equal("<your secret access key>", options.Kms?.ExtraKmsConfig?.Credentials?.SecretAccessKey?.Reveal());
+        Assert.Equal("<your secret access key>", ActiveKms(options)?.ExtraKmsConfig?.Credentials?.SecretAccessKey?.Reveal());
     }
 
     [Fact]
@@ -27,7 +28,7 @@ public sealed class YamlFileTests : IDisposable
     {
         var file = Path.Combine(_folder.Path, "missing.yaml");
 
-        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.LoadFile(file));
+        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.LoadFile(file, Plugins));
 
         Assert.Equal(file, error.Source);
         Assert.Null(error.Line);
@@ -39,7 +40,7 @@ public sealed class YamlFileTests : IDisposable
     {
         var file = Path.Combine(_folder.Path, "nope", "columncrypto.yaml");
 
-        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.LoadFile(file));
+        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.LoadFile(file, Plugins));
 
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
     }
@@ -49,7 +50,7 @@ public sealed class YamlFileTests : IDisposable
     {
         var file = _folder.Write("app.yaml", "schedule:\n  dataKeyRollOverLength: 0\n");
 
-        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.LoadFile(file));
+        var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.LoadFile(file, Plugins));
 
         Assert.Equal(file, error.Source);
         Assert.Equal(2, error.Line);
@@ -61,7 +62,7 @@ public sealed class YamlFileTests : IDisposable
     {
         var file = _folder.Write("columncrypto.yaml", "masterKey:\n  file: keys/master.key\n");
 
-        var options = ColumnCryptoYaml.LoadFile(file);
+        var options = ColumnCryptoYaml.LoadFile(file, Plugins);
 
         Assert.Equal(Path.Combine(_folder.Path, "keys", "master.key"), options.MasterKey.File);
     }
@@ -72,7 +73,7 @@ public sealed class YamlFileTests : IDisposable
         var keyFile = Path.Combine(_folder.Path, "elsewhere", "master.key");
         var file = _folder.Write("columncrypto.yaml", $"masterKey:\n  file: '{keyFile}'\n");
 
-        var options = ColumnCryptoYaml.LoadFile(file);
+        var options = ColumnCryptoYaml.LoadFile(file, Plugins);
 
         Assert.Equal(keyFile, options.MasterKey.File);
     }
@@ -80,7 +81,7 @@ public sealed class YamlFileTests : IDisposable
     [Fact]
     public void Parse_keeps_a_relative_master_key_file_and_the_given_source_name()
     {
-        var options = ColumnCryptoYaml.Parse("masterKey:\n  file: master.key\n", "inline-config", _ => null);
+        var options = ColumnCryptoYaml.Parse("masterKey:\n  file: master.key\n", "inline-config", Plugins, _ => null);
 
         Assert.Equal("master.key", options.MasterKey.File);
         Assert.Equal("inline-config", options.Source);
@@ -91,7 +92,7 @@ public sealed class YamlFileTests : IDisposable
     {
         var file = _folder.Write("columncrypto.yaml", "masterKey:\n  environmentVariable: ${KEY_VAR}\n");
 
-        var options = ColumnCryptoYaml.LoadFile(file, name => name == "KEY_VAR" ? "APP_KEY" : null);
+        var options = ColumnCryptoYaml.LoadFile(file, Plugins, name => name == "KEY_VAR" ? "APP_KEY" : null);
 
         Assert.Equal("APP_KEY", options.MasterKey.EnvironmentVariable);
     }
@@ -102,6 +103,6 @@ public sealed class YamlFileTests : IDisposable
         var file = Path.Combine(_folder.Path, "bom.yaml");
         File.WriteAllText(file, "schedule:\n  dataKeyRollOverLength: 7\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-        Assert.Equal(7, ColumnCryptoYaml.LoadFile(file).Schedule.DataKeyRollOverLength);
+        Assert.Equal(7, ColumnCryptoYaml.LoadFile(file, Plugins).Schedule.DataKeyRollOverLength);
     }
 }
