@@ -41,9 +41,9 @@ mkdir -p "$RESULTS"
 NOTE=()
 [ -n "${BENCH_NOTE:-}" ] && NOTE=(--note "$BENCH_NOTE")
 
-log "building tests/ColumnCrypto.Benchmarks (Release)"
-dotnet build tests/ColumnCrypto.Benchmarks -c Release -v quiet -nologo
-BENCH=(dotnet tests/ColumnCrypto.Benchmarks/bin/Release/net10.0/ColumnCrypto.Benchmarks.dll)
+log "building benchmarks/ColumnCrypto.Benchmarks (Release)"
+dotnet build benchmarks/ColumnCrypto.Benchmarks -c Release -v quiet -nologo
+BENCH=(dotnet benchmarks/ColumnCrypto.Benchmarks/bin/Release/net10.0/ColumnCrypto.Benchmarks.dll)
 
 if [ "$WHAT" != micro ]; then
   if [ -z "${COLUMNCRYPTO_BENCH_POSTGRES:-}" ]; then

@@ -12,7 +12,4 @@ internal static class DataErrors
 
     public static ColumnCryptoKeyException NoSuchKey(ColumnCryptoDatabase database, int version) =>
         new($"There is no data key version {version} in the key table {database.KeyTableDisplayName}.", version);
-
-    public static NotSupportedException UnsupportedProvider(string? provider) =>
-        new($"ColumnCrypto's SQL works on PostgreSQL (Npgsql) and SQLite only; this database is '{provider ?? "unknown"}'.");
 }

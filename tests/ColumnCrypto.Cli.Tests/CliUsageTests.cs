@@ -14,7 +14,7 @@ public sealed class CliUsageTests : IDisposable
     [InlineData(new[] { "retire", "--connection", "Data Source=x.db" }, "Option '--version' is required")]
     [InlineData(new[] { "retire", "--version", "two" }, "Cannot parse argument 'two' for option '--version'")]
     [InlineData(new[] { "rewrap", "--connection", "Data Source=x.db" }, "Give exactly one of --to-key-id ID or --to-local")]
-    [InlineData(new[] { "reencrypt", "--batch-size", "0" }, "--batch-size must be between 1 and 100000")]
+    [InlineData(new[] { "reencrypt", "--batch-size", "0" }, "--batch-size: reencryption.batchSize must be a whole number from 1 to 100000")]
     [InlineData(new[] { "status", "--provider", "oracle" }, "'oracle'")]
     public async Task Bad_arguments_are_exit_2_with_the_reason(string[] args, string reason)
     {

@@ -28,9 +28,14 @@ internal sealed class ReencryptCommand
         };
         batchSize.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1 or > ReencryptionOptions.MaxBatchSize)
+            // The configuration's own rule, so the range is written down once.
+            try
             {
-                result.AddError($"--batch-size must be between 1 and {ReencryptionOptions.MaxBatchSize}");
+                new ReencryptionOptions { BatchSize = result.GetValueOrDefault<int?>() ?? ReencryptionOptions.DefaultBatchSize }.Validate();
+            }
+            catch (ColumnCryptoConfigurationException e)
+            {
+                result.AddError($"--batch-size: {e.Message}");
             }
         });
         var command = new Command("reencrypt",
@@ -48,8 +53,6 @@ internal sealed class ReencryptCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, int? batchSize, CancellationToken cancellationToken)
     {
-        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
-        session.RequireMasterKey();
         var configured = session.Services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Reencryption;
         var options = new ReencryptionOptions
         {
@@ -59,7 +62,7 @@ internal sealed class ReencryptCommand
         };
 
         // The keys must unwrap before anything is read (exit 5 otherwise); the newest is the target.
-        await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await session.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
         var target = await session.Keys.GetCurrentVersionAsync(cancellationToken).ConfigureAwait(false);
         var before = await ColumnCoverageReport.LoadAsync(session, cancellationToken).ConfigureAwait(false);
         if (before.UnavailableReason is not null)

@@ -35,11 +35,8 @@ internal sealed class RetireCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, int version, CancellationToken cancellationToken)
     {
-        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
-        session.RequireMasterKey();
-
         // Proves the configured key reads the key table (exit 5 otherwise) before anything changes.
-        await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await session.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
         var keys = await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false);
         var key = keys.FirstOrDefault(k => k.Version == version)
             ?? throw CliException.Usage($"There is no data key version {version}. Existing versions: {string.Join(", ", keys.Select(k => k.Version))}.");

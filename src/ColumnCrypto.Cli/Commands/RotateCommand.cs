@@ -22,11 +22,8 @@ internal sealed class RotateCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
     {
-        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
-        session.RequireMasterKey();
-
         // Loading first proves the existing keys unwrap: no key is minted on top of a table that cannot be read.
-        await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await session.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
         var previous = (await session.Keys.GetKeysAsync(cancellationToken).ConfigureAwait(false))
             .Where(k => k.Status == Keys.DataKeyStatus.Active).Select(k => (int?)k.Version).Max();
         var version = await session.Lifecycle.RotateAsync(cancellationToken).ConfigureAwait(false);

@@ -28,11 +28,8 @@ internal sealed class VerifyCommand
 
     private static async Task<int> ExecuteAsync(CliSession session, CancellationToken cancellationToken)
     {
-        await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
-        session.RequireMasterKey();
-
         // Every active key is unwrapped and its commitment checked; a failure is a key error (exit 5).
-        await session.Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await session.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
         var keys = await session.Keys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
         var output = session.Output;
         var activeKeys = keys.Count(k => k.Status == Keys.DataKeyStatus.Active);

@@ -84,6 +84,17 @@ internal sealed class CliSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The start of every command that uses the keys: the key table exists, the master key (when one is used) exists,
+    /// and the configured key unwraps every active data key (exit 5 otherwise), before anything is changed.
+    /// </summary>
+    public async Task LoadKeysAsync(CancellationToken cancellationToken)
+    {
+        await RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
+        RequireMasterKey();
+        await Keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_services is not null)

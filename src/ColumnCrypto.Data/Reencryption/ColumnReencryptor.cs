@@ -68,7 +68,7 @@ public sealed class ColumnReencryptor
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(services);
         var effective = options ?? services.GetService<IOptions<ColumnCryptoOptions>>()?.Value.Reencryption ?? new ReencryptionOptions();
-        Validate(effective);
+        effective.Validate();
         return new ColumnReencryptor(
             database,
             services.GetRequiredService<ColumnEncryptor>(),
@@ -212,22 +212,4 @@ public sealed class ColumnReencryptor
 
     private string WorkerName() =>
         string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}:{Environment.ProcessId}:{Interlocked.Increment(ref _workerSequence)}");
-
-    private static void Validate(ReencryptionOptions options)
-    {
-        if (options.BatchSize is <= 0 or > ReencryptionOptions.MaxBatchSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"reencryption.batchSize must be from 1 to {ReencryptionOptions.MaxBatchSize}.");
-        }
-
-        if (options.Workers is <= 0 or > ReencryptionOptions.MaxWorkers)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Workers, $"reencryption.workers must be from 1 to {ReencryptionOptions.MaxWorkers}.");
-        }
-
-        if (options.PauseBetweenBatches < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.PauseBetweenBatches, "reencryption.pauseBetweenBatches must be 0 or more.");
-        }
-    }
 }

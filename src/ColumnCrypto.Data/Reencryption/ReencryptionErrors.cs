@@ -3,9 +3,6 @@ namespace ColumnCrypto.Data.Reencryption;
 /// <summary>The error messages of re-encryption and retirement, in one place.</summary>
 internal static class ReencryptionErrors
 {
-    public static NotSupportedException UnsupportedProvider(string? provider) =>
-        new($"ColumnCrypto re-encrypts and reports on PostgreSQL (Npgsql) and SQLite only; this context uses '{provider ?? "no provider"}'.");
-
     public static string PlaintextNotAllowed(int length) =>
         $"it carries no ColumnCrypto header ({length} bytes or characters): plaintext, or data from elsewhere. To encrypt legacy plaintext, " +
         "enable UseColumnEncryption(..., o => o.AllowPlaintextReads()) in the application (which records it in the registry) and run again.";
@@ -15,13 +12,4 @@ internal static class ReencryptionErrors
 
     public static string PlaintextUnreadable(string valueType, string reason) =>
         $"it is plaintext but cannot be read as a {valueType}: {reason}. Fix the value (see docs/operations.md, plaintext migration), then run again.";
-
-    public static ColumnCryptoKeyException NoSuchKey(int version) =>
-        new($"There is no data key version {version} in the key table.", version);
-
-    public static ColumnCryptoKeyException RetireRefused(int version, string reason) =>
-        new($"Data key version {version} was not retired: {reason}", version);
-
-    public static ColumnCryptoKeyException DestroyRefused(int version, string reason) =>
-        new($"Data key version {version} was not destroyed: {reason}", version);
 }

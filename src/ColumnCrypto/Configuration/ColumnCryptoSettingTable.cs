@@ -22,6 +22,9 @@ internal static class ColumnCryptoSettingTable
             $"Set it to at most 2^32, the safe limit for random AES-GCM nonces (default {1L << 31}).",
             o => o.Schedule.MaxEncryptionsPerKey, (o, v) => o.Schedule.MaxEncryptionsPerKey = v,
             v => v is > 0 and <= MaxEncryptionsPerKeyLimit)
+        .Boolean("schedule.autoGenerateKeys",
+            "Set it to true (the default) to let ColumnCrypto create data keys on an empty key table and on schedule, or false so that only an operator creates them (columncrypto rotate).",
+            o => o.Schedule.AutoGenerateKeys, (o, v) => o.Schedule.AutoGenerateKeys = v)
         .Text("masterKey.file", "a file path",
             "Set it to the file holding the base64-encoded master key, or remove it to read the key from masterKey.environmentVariable.",
             o => o.MasterKey.File, (o, v) => o.MasterKey.File = v, v => v is null || !string.IsNullOrWhiteSpace(v))

@@ -36,4 +36,19 @@ public sealed class ReencryptionOptions
     /// work through <c>FOR UPDATE SKIP LOCKED</c>; SQLite always uses one. Default 1.
     /// </summary>
     public int Workers { get; set; } = 1;
+
+    /// <summary>
+    /// Checks these settings with the same rules the configuration is checked with (for options built in code and
+    /// passed straight to a re-encryptor).
+    /// </summary>
+    /// <exception cref="ColumnCryptoConfigurationException">A setting is out of range; the message names it and its range.</exception>
+    public void Validate()
+    {
+        var problem = ColumnCryptoOptionsRules.Check(new ColumnCryptoOptions { Reencryption = this }, SettingSchema.For([]))
+            .FirstOrDefault(p => p.Setting?.StartsWith("reencryption.", StringComparison.Ordinal) == true);
+        if (problem is not null)
+        {
+            throw new ColumnCryptoConfigurationException(problem.Message, null, null, problem.Setting);
+        }
+    }
 }

@@ -149,7 +149,7 @@ public sealed class ConfigurationBindingTests : IDisposable
 
         Assert.Equal(
             "MemoryConfigurationProvider: ColumnCrypto:schedule:dataKeyRollOverLenght is not a known setting. Did you mean 'dataKeyRollOverLength'? " +
-            "Allowed under 'ColumnCrypto:schedule': dataKeyRollOverLength, rollOverCheckInterval, maxEncryptionsPerKey.",
+            "Allowed under 'ColumnCrypto:schedule': dataKeyRollOverLength, rollOverCheckInterval, maxEncryptionsPerKey, autoGenerateKeys.",
             error.Message);
     }
 

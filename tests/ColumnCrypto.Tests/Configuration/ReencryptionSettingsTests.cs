@@ -92,4 +92,28 @@ public sealed class ReencryptionSettingsTests
         Assert.Equal(250, options.BatchSize);
         Assert.Equal(2, options.Workers);
     }
+
+    [Theory]
+    [InlineData(0, 1, 0, "reencryption.batchSize must be a whole number from 1 to 100000, but is '0'")]
+    [InlineData(500, 65, 0, "reencryption.workers must be a whole number from 1 to 64, but is '65'")]
+    [InlineData(500, 1, -1, "reencryption.pauseBetweenBatches must be a whole number of milliseconds, 0 or more, but is '-1'")]
+    public void Options_built_in_code_are_checked_by_the_same_rules(int batchSize, int workers, int pause, string expected)
+    {
+        var options = new ReencryptionOptions { BatchSize = batchSize, Workers = workers, PauseBetweenBatches = pause };
+
+        var error = Assert.Throws<ColumnCryptoConfigurationException>(options.Validate);
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        new ReencryptionOptions().Validate();
+    }
+
+    [Fact]
+    public void Automatic_key_creation_is_on_by_default_and_switched_off_in_the_schedule()
+    {
+        Assert.True(Load(string.Empty).Schedule.AutoGenerateKeys);
+        Assert.False(Load("""
+            schedule:
+              autoGenerateKeys: false
+            """).Schedule.AutoGenerateKeys);
+    }
 }

@@ -59,7 +59,7 @@ public static class MicroRunner
         var markdown = new StringBuilder()
             .AppendLine("# Microbenchmarks: ColumnEncryptor")
             .AppendLine()
-            .AppendLine("Written by `scripts/bench.sh` (`dotnet run -c Release --project tests/ColumnCrypto.Benchmarks -- micro`).")
+            .AppendLine("Written by `scripts/bench.sh` (`dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- micro`).")
             .AppendLine(CultureInfo.InvariantCulture, $"BenchmarkDotNet {typeof(BenchmarkRunner).Assembly.GetName().Version}, in-process, {job.Run.WarmupCount} warm-up and {job.Run.IterationCount} measured iterations per benchmark; times are medians.")
             .AppendLine()
             .AppendLine(MachineInfo.Markdown())

@@ -52,7 +52,7 @@ public sealed class ReencryptionBenchContext(DbContextOptions<ReencryptionBenchC
 /// Goal (issue 4): re-encryption at least half as fast as the plain read + update.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project tests/ColumnCrypto.Benchmarks -- reencrypt [--rows N] [--runs N] [--batch N] [--output FILE] [--note TEXT] [--quick]</c>.
+/// <c>dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- reencrypt [--rows N] [--runs N] [--batch N] [--output FILE] [--note TEXT] [--quick]</c>.
 /// PostgreSQL comes from COLUMNCRYPTO_BENCH_POSTGRES (scripts/bench.sh starts a throwaway cluster and sets it), or
 /// COLUMNCRYPTO_TEST_POSTGRES.
 /// </remarks>
@@ -311,7 +311,7 @@ public static class ReencryptionBenchmark
         var md = new StringBuilder()
             .AppendLine("# Re-encryption throughput (PostgreSQL)")
             .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project tests/ColumnCrypto.Benchmarks -- reencrypt {settings.CommandLine}`")
+            .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- reencrypt {settings.CommandLine}`")
             .AppendLine($"with `{EfBenchmark.PostgresVariable}` naming a PostgreSQL server (`scripts/bench.sh reencrypt` starts a throwaway cluster and runs it).")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"{settings.Rows:N0} rows × {Columns} encrypted 40-character strings (bytea), batches of {settings.Batch} rows, {settings.Runs} run(s) per worker count, medians.")

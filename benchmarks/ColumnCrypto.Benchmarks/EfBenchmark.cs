@@ -356,7 +356,7 @@ public static class EfBenchmark
         var md = new StringBuilder()
             .AppendLine("# EF Core end to end: encrypted vs plain")
             .AppendLine()
-            .AppendLine("Written by `scripts/bench.sh` (`dotnet run -c Release --project tests/ColumnCrypto.Benchmarks -- ef`).")
+            .AppendLine("Written by `scripts/bench.sh` (`dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- ef`).")
             .AppendLine(CultureInfo.InvariantCulture, $"{options.Rows:N0} rows × {StringsPerRow} strings of 40 characters; insert = `AddRange` + one `SaveChangesAsync`; read = `AsNoTracking().ToListAsync()` of all rows.")
             .AppendLine(CultureInfo.InvariantCulture, $"The same model with and without encryption (binary storage), in one process, each in its own database; variants interleaved (the one that goes first alternates); {options.WarmupRuns} warm-up runs, then medians of {options.Runs} runs. A full GC before each timed step.")
             .AppendLine("Wall time is what a user waits; CPU time is this process's CPU (all threads, not the PostgreSQL server), which other load on a shared machine disturbs less.")

@@ -1,7 +1,7 @@
 using ColumnCrypto.Benchmarks;
 
 // scripts/bench.sh runs every benchmark; each can also be run alone:
-//   dotnet run -c Release --project tests/ColumnCrypto.Benchmarks -- micro|ef|reencrypt [--output FILE] [options]
+//   dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- micro|ef|reencrypt [--output FILE] [options]
 var command = args.Length > 0 ? args[0] : string.Empty;
 var rest = args.Skip(1).ToArray();
 switch (command)
