@@ -5,6 +5,7 @@ using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Keys.Lifecycle;
+using ColumnCrypto.Search;
 using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,7 +57,7 @@ public static class ColumnCryptoServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers ColumnCrypto: <see cref="ColumnEncryptor"/>, <see cref="IDataKeyManager"/>, and a hosted service that
+    /// Registers ColumnCrypto: <see cref="ColumnEncryptor"/>, <see cref="BlindIndex"/>, <see cref="IDataKeyManager"/>, and a hosted service that
     /// loads the keys at start-up and rolls them over on schedule. Without a YAML file or section, the settings come
     /// from the <c>ColumnCrypto</c> section of the registered <c>IConfiguration</c> when there is one (a host's
     /// appsettings.json, environment variables, user secrets), then from <paramref name="configure"/>. The options are
@@ -102,6 +103,8 @@ public static class ColumnCryptoServiceCollectionExtensions
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
+        services.TryAddSingleton<IBlindIndexKeys>(UnconfiguredBlindIndexKeys.Instance);
+        services.TryAddSingleton(sp => new BlindIndex(sp.GetRequiredService<IBlindIndexKeys>()));
         services.AddHostedService<DataKeyRolloverService>();
         return new ColumnCryptoBuilder(services);
     }
