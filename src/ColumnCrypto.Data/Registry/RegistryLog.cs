@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ColumnCrypto.Data.Registry;
 
-/// <summary>Log messages of the encrypted-column registry, with stable event ids (2009-2010). They name tables and columns only.</summary>
+/// <summary>Log messages of the encrypted-column registry, with stable event ids (2009-2010, 2018-2019). They name tables and columns only.</summary>
 internal static partial class RegistryLog
 {
     [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Recorded {Count} encrypted columns of {Source} in the encrypted-column registry.")]
@@ -10,4 +10,10 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "The encrypted columns of {Source} could not be recorded in the registry (does the table columncrypto_encrypted_columns exist? Apply the migrations, or create ColumnCrypto's tables with 'columncrypto init' or ColumnCryptoSchema.CreateMissingTablesAsync). Operator tools will not see them until they are.")]
     public static partial void RegistrySyncFailed(ILogger logger, Exception exception, string source);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Warning, Message = "The blind index of {Table}.{Column} changed (normalization {OldNormalization} to {NewNormalization}, index column {OldIndexColumn} to {NewIndexColumn}): its stored indexes no longer match, so lookups on it are refused until it is rebuilt with 'columncrypto index' (or the background run of AddReencryption).")]
+    public static partial void BlindIndexChanged(ILogger logger, string table, string column, string oldNormalization, string newNormalization, string oldIndexColumn, string newIndexColumn);
+
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Warning, Message = "{Table}.{Column} is searchable but rows have no blind index yet: lookups on it are refused until 'columncrypto index' (or the background run of AddReencryption) has indexed every row.")]
+    public static partial void BlindIndexNeedsBuild(ILogger logger, string table, string column);
 }

@@ -1,6 +1,6 @@
 namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 
-// The CLR shapes EF Core maps ColumnCrypto's registry and progress tables to (the key table maps DataKeyRecord).
+// The CLR shapes EF Core maps ColumnCrypto's registry, progress and blind-index tables to (the key table maps DataKeyRecord).
 // EF orders the columns of a property bag alphabetically, and a column-order annotation would make every existing
 // application's next migration alter these tables; so the order comes from these declarations instead. The columns
 // themselves are ColumnCryptoTables' definitions: ColumnCryptoTablesConvention maps each property to the definition's
@@ -58,6 +58,24 @@ internal sealed class ReencryptionProgressRow
     public string? Worker { get; set; }
 
     public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A row of <c>columncrypto_blind_indexes</c>, for migrations only; ColumnCrypto reads and writes it with its own SQL.</summary>
+internal sealed class BlindIndexRow
+{
+    public string TableSchema { get; set; } = string.Empty;
+
+    public string TableName { get; set; } = string.Empty;
+
+    public string ColumnName { get; set; } = string.Empty;
+
+    public string IndexColumn { get; set; } = string.Empty;
+
+    public string Normalization { get; set; } = string.Empty;
+
+    public string Status { get; set; } = string.Empty;
 
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -28,6 +28,7 @@ internal sealed class ColumnCryptoTablesConvention(string keyTableName, string? 
         (DataKeysTable.Definition, typeof(DataKeyRecord)),
         (EncryptedColumnsTable.Definition, typeof(EncryptedColumnRow)),
         (ReencryptionProgressTable.Definition, typeof(ReencryptionProgressRow)),
+        (BlindIndexesTable.Definition, typeof(BlindIndexRow)),
     ];
 
     public void ProcessModelInitialized(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)

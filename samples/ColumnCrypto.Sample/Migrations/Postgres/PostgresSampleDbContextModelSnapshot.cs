@@ -22,7 +22,53 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.EncryptedColumnRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.BlindIndexRow", b =>
+                {
+                    b.Property<string>("TableSchema")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("table_schema");
+
+                    b.Property<string>("TableName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("table_name");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("column_name");
+
+                    b.Property<string>("IndexColumn")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("index_column");
+
+                    b.Property<string>("Normalization")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("normalization");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TableSchema", "TableName", "ColumnName");
+
+                    b.ToTable("columncrypto_blind_indexes", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.EncryptedColumnRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -86,9 +132,11 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_encrypted_columns", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.ReencryptionProgressRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.ReencryptionProgressRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -152,6 +200,8 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_reencryption_progress", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Keys.DataKeyRecord", b =>
@@ -201,6 +251,8 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasKey("Version");
 
                     b.ToTable("columncrypto_data_keys", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Sample.Customer", b =>

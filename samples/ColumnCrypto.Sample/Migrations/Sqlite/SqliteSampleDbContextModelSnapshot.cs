@@ -17,7 +17,53 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.EncryptedColumnRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.BlindIndexRow", b =>
+                {
+                    b.Property<string>("TableSchema")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_schema");
+
+                    b.Property<string>("TableName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("table_name");
+
+                    b.Property<string>("ColumnName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("column_name");
+
+                    b.Property<string>("IndexColumn")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("index_column");
+
+                    b.Property<string>("Normalization")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalization");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TableSchema", "TableName", "ColumnName");
+
+                    b.ToTable("columncrypto_blind_indexes", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.EncryptedColumnRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -81,9 +127,11 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_encrypted_columns", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.ReencryptionProgressRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.ReencryptionProgressRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -147,6 +195,8 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_reencryption_progress", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Keys.DataKeyRecord", b =>
@@ -196,6 +246,8 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasKey("Version");
 
                     b.ToTable("columncrypto_data_keys", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Sample.Customer", b =>
