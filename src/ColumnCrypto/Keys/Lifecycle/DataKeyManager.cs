@@ -272,6 +272,8 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     /// </summary>
     private async Task<int> CreateKeyCoreAsync(DataKeyRing ring, string reason, CancellationToken cancellationToken)
     {
+        // Chosen and self-tested before a key is minted, so a cipher that cannot be used leaves no new key row behind.
+        var cipher = _cipher.Backend;
         var version = ring.HighestVersion + 1;
         var now = _time.GetUtcNow();
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
@@ -308,7 +310,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
 
             if (await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
             {
-                created = new DataKey(record, material, _cipher.Backend);
+                created = new DataKey(record, material, cipher);
                 _metrics.KeysCreated.Add(1);
                 Log.DataKeyCreated(_logger, version, wrapper.Provider, wrapper.KeyId, reason);
             }
