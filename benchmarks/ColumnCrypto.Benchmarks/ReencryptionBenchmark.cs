@@ -369,7 +369,7 @@ public static class ReencryptionBenchmark
                 var ratio = Median(runs.Select(r => r.Ratio));
                 var goal = workers == 1 ? $"≥ {RatioGoal}: {MicroRunner.Yes(ratio >= RatioGoal)}" : "";
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {workers} | {server.Plain(workers):N0} rows/s | {server.Reencrypt(workers):N0} rows/s | {ratio:F2} | {runs.Min(r => r.Ratio):F2}–{runs.Max(r => r.Ratio):F2} | {goal} |");
+                    $"| {workers} | {server.Plain(workers):N0} rows/s | {server.Reencrypt(workers):N0} rows/s | {ratio:F3} | {runs.Min(r => r.Ratio):F2}–{runs.Max(r => r.Ratio):F2} | {goal} |");
             }
 
             var faster = server.Reencrypt(2) / server.Reencrypt(1);

@@ -67,38 +67,15 @@ public static class MachineInfo
             $"| OS | {OsName()} ({System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}) |",
             $"| .NET | {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} |",
             $"| AES-NI / PCLMUL | {System.Runtime.Intrinsics.X86.Aes.IsSupported} / {System.Runtime.Intrinsics.X86.Pclmulqdq.IsSupported} |",
-            $"| OpenSSL (platform AesGcm) | {OpenSslVersion()} |",
+            $"| platform AES-GCM | {ColumnCrypto.Cryptography.PlatformCipherBackend.Instance.Implementation} |",
             $"| libsodium / NSec.Cryptography | {LibsodiumVersion()} / {typeof(NSec.Cryptography.Key).Assembly.GetName().Version?.ToString(3)} |",
             $"| lscpu | {Lscpu()} |",
             $"| date (UTC) | {DateTime.UtcNow:yyyy-MM-dd HH:mm} |");
     }
 
     /// <summary>What <c>uptime</c> prints (time, up time, load averages over 1, 5 and 15 minutes): the machine's load.</summary>
-    public static string Uptime()
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("uptime") { RedirectStandardOutput = true, UseShellExecute = false })!;
-            var text = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-            return string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "load average " + File.ReadAllText("/proc/loadavg").Trim();
-        }
-    }
-
-    private static string OpenSslVersion()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return "n/a";
-        }
-
-        var v = System.Security.Cryptography.SafeEvpPKeyHandle.OpenSslVersion;
-        return $"{v >> 28}.{(v >> 20) & 0xFF}.{(v >> 4) & 0xFF}";
-    }
+    public static string Uptime() =>
+        Run("uptime") is { } text ? string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : "load average " + File.ReadAllText("/proc/loadavg").Trim();
 
     private static string LibsodiumVersion()
     {
@@ -115,20 +92,32 @@ public static class MachineInfo
     /// <summary>The lines of <c>lscpu</c> that say what the CPU is and how it is shared (model, CPUs, threads per core, hypervisor, caches, AES flags).</summary>
     private static string Lscpu()
     {
+        if (Run("lscpu") is not { } output)
+        {
+            return "lscpu not available";
+        }
+
+        var lines = output.Split('\n');
+        string[] wanted = ["Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket", "Hypervisor vendor", "Virtualization type", "L2 cache", "L3 cache"];
+        var picked = lines.Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && wanted.Contains(p[0].Trim()))
+            .Select(p => $"{p[0].Trim()}: {string.Join(' ', p[1].Split(' ', StringSplitOptions.RemoveEmptyEntries))}");
+        var flags = lines.FirstOrDefault(l => l.StartsWith("Flags:", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return string.Join("; ", picked.Append($"flags aes: {flags.Contains("aes")}, pclmulqdq: {flags.Contains("pclmulqdq")}, avx2: {flags.Contains("avx2")}"));
+    }
+
+    /// <summary>What a command prints, trimmed; null when it cannot be run.</summary>
+    private static string? Run(string command)
+    {
         try
         {
-            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("lscpu") { RedirectStandardOutput = true, UseShellExecute = false })!;
-            var lines = process.StandardOutput.ReadToEnd().Split('\n');
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command) { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var text = process.StandardOutput.ReadToEnd().Trim();
             process.WaitForExit();
-            string[] wanted = ["Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket", "Hypervisor vendor", "Virtualization type", "L2 cache", "L3 cache"];
-            var picked = lines.Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && wanted.Contains(p[0].Trim()))
-                .Select(p => $"{p[0].Trim()}: {string.Join(' ', p[1].Split(' ', StringSplitOptions.RemoveEmptyEntries))}");
-            var flags = lines.FirstOrDefault(l => l.StartsWith("Flags:", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            return string.Join("; ", picked.Append($"flags aes: {flags.Contains("aes")}, pclmulqdq: {flags.Contains("pclmulqdq")}, avx2: {flags.Contains("avx2")}"));
+            return text;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return "lscpu not available";
+            return null;
         }
     }
 
