@@ -129,14 +129,20 @@ public sealed class ColumnEncryptor
     public byte[] Reencrypt(EncryptedColumn column, ReadOnlySpan<byte> storedValue)
     {
         ArgumentNullException.ThrowIfNull(column);
-        var plaintext = Decrypt<byte[]>(column, storedValue);
+
+        // The plaintext never leaves stack (or pooled, zeroed) memory: no array per value to allocate and wipe. A value
+        // too short to hold a plaintext gets an empty buffer, and Open says why it cannot be decrypted.
+        var length = Math.Max(EnvelopeCipher.PlaintextLength(storedValue), 0);
+        byte[]? rented = null;
+        var plaintext = length <= StackPlaintextLimit ? stackalloc byte[length] : Rent(length, out rented);
         try
         {
+            Open(column, storedValue, plaintext);
             return EncryptEncoded(column, plaintext);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            Release(plaintext, rented);
         }
     }
 
@@ -155,12 +161,19 @@ public sealed class ColumnEncryptor
         EnvelopeCipher.Seal(key, column, result);
         _metrics.ValuesEncrypted.Add(1);
 
-        var check = Decrypt<byte[]>(column, result.AsSpan());
-        var same = CryptographicOperations.FixedTimeEquals(check, encoded);
-        CryptographicOperations.ZeroMemory(check);
-        return same
-            ? result
-            : throw new CryptographicException($"The value of {column} re-encrypted under key version {key.Version} did not decrypt to the same plaintext; nothing was written.");
+        byte[]? rented = null;
+        var check = encoded.Length <= StackPlaintextLimit ? stackalloc byte[encoded.Length] : Rent(encoded.Length, out rented);
+        try
+        {
+            EnvelopeCipher.Open(key, column, result, check);
+            return CryptographicOperations.FixedTimeEquals(check, encoded)
+                ? result
+                : throw new CryptographicException($"The value of {column} re-encrypted under key version {key.Version} did not decrypt to the same plaintext; nothing was written.");
+        }
+        finally
+        {
+            Release(check, rented);
+        }
     }
 
     /// <summary>Null for types that can hold it; for a non-nullable value type, an error naming the column and the fix.</summary>
@@ -173,19 +186,14 @@ public sealed class ColumnEncryptor
     private T DecryptCore<T>(ValueCodec<T> codec, EncryptedColumn column, ReadOnlySpan<byte> stored)
     {
         var version = EnvelopeCipher.ReadKeyVersion(column, stored);
-        var key = _keys.GetDecryptionKey(version)
-            ?? throw CryptoErrors.UnknownKeyVersion(column, version, _keys.Current?.Newest?.Version);
-
         var length = EnvelopeCipher.PlaintextLength(stored);
         byte[]? rented = null;
         // Exactly the value's size on the stack: the runtime zero-fills stackalloc memory, and filling 512 bytes for
         // a 40-byte value is wasted work (about 10 ns of a 250 ns decrypt).
-        var plaintext = length <= StackPlaintextLimit
-            ? stackalloc byte[length]
-            : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        var plaintext = length <= StackPlaintextLimit ? stackalloc byte[length] : Rent(length, out rented);
         try
         {
-            EnvelopeCipher.Open(key, column, stored, plaintext);
+            OpenCore(column, version, stored, plaintext);
             T value;
             try
             {
@@ -201,11 +209,41 @@ public sealed class ColumnEncryptor
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            Release(plaintext, rented);
+        }
+    }
+
+    /// <summary>Authenticates and decrypts a stored value into <paramref name="plaintext"/> (its plaintext length), counting a failure.</summary>
+    private void Open(EncryptedColumn column, ReadOnlySpan<byte> stored, Span<byte> plaintext)
+    {
+        try
+        {
+            OpenCore(column, EnvelopeCipher.ReadKeyVersion(column, stored), stored, plaintext);
+            _metrics.ValuesDecrypted.Add(1);
+        }
+        catch (ColumnDecryptionException)
+        {
+            _metrics.DecryptionFailures.Add(1);
+            throw;
+        }
+    }
+
+    private void OpenCore(EncryptedColumn column, int version, ReadOnlySpan<byte> stored, Span<byte> plaintext)
+    {
+        var key = _keys.GetDecryptionKey(version)
+            ?? throw CryptoErrors.UnknownKeyVersion(column, version, _keys.Current?.Newest?.Version);
+        EnvelopeCipher.Open(key, column, stored, plaintext);
+    }
+
+    // Plaintext above StackPlaintextLimit bytes goes to a pooled buffer; every plaintext buffer is zeroed when released.
+    private static Span<byte> Rent(int length, out byte[]? rented) => (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+
+    private static void Release(Span<byte> plaintext, byte[]? rented)
+    {
+        CryptographicOperations.ZeroMemory(plaintext);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 }

@@ -49,6 +49,8 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
 
         var before = await StatusAsync(cli, common);
         Assert.Equal(2, before.GetProperty("currentVersion").GetInt32());
+        Assert.Equal("libsodium", before.GetProperty("cipher").GetProperty("backend").GetString());
+        Assert.Equal("auto", before.GetProperty("cipher").GetProperty("requested").GetString());
         Assert.Contains(before.GetProperty("columns").EnumerateArray(), c => c.GetProperty("valuesByVersion").TryGetProperty("1", out _));
 
         var reencrypt = await cli.RunAsync(["reencrypt", "--batch-size", "7", .. common]);
@@ -83,6 +85,7 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Matches(@"│ 1\s+│.*│ retired\s+│", status.Output);
         Assert.Matches(@"│ 2\s+│.*│ active, current\s+│", status.Output);
+        Assert.Contains("Cipher: libsodium (libsodium AES-256-GCM through NSec.Cryptography 26.", status.Output);
 
         var verify = await cli.RunAsync(["verify", .. common]);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -130,6 +133,26 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
         var failure = Assert.Single(document.RootElement.GetProperty("failures").EnumerateArray());
         Assert.Equal("Id=3", failure.GetProperty("row").GetString());
         Assert.Equal(1, failure.GetProperty("keyVersion").GetInt32());
+    }
+
+    [Fact]
+    public async Task Status_shows_the_platform_cipher_when_the_configuration_asks_for_it()
+    {
+        var connection = await postgres.CreateDatabaseAsync();
+        WriteConfig("columncrypto.yaml", "cipher: platform\nmasterKey:\n  file: master.key\n");
+        var cli = new CliRunner(_folder);
+        string[] common = ["--config", "columncrypto.yaml", "--connection", connection];
+        Assert.Equal(0, (await cli.RunAsync(["init", .. common])).ExitCode);
+
+        var status = await cli.RunAsync(["status", .. common]);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("Cipher: platform (System.Security.Cryptography.AesGcm", status.Output);
+        Assert.Contains("cipher is 'platform'; self-test passed", status.Output);
+
+        var cipher = (await StatusAsync(cli, common)).GetProperty("cipher");
+        Assert.Equal("platform", cipher.GetProperty("backend").GetString());
+        Assert.Equal("platform", cipher.GetProperty("requested").GetString());
+        Assert.False(cipher.TryGetProperty("selfTestFailure", out _)); // null: left out, as the tool does with every null
     }
 
     [Fact]

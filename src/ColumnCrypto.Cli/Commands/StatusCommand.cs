@@ -2,6 +2,7 @@ using System.CommandLine;
 using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Cli.Output;
+using ColumnCrypto.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ColumnCrypto.Cli.Commands;
@@ -9,7 +10,8 @@ namespace ColumnCrypto.Cli.Commands;
 /// <summary>
 /// <c>status</c>: the data keys (version, created, age, rollover time, status, wrapping provider and key id), whether
 /// they unwrap with the configured master key or KMS, and per encrypted column how many rows use each key version.
-/// The key rows are shown even when they cannot be unwrapped, so a wrong master key is easy to diagnose.
+/// The key rows are shown even when they cannot be unwrapped, so a wrong master key is easy to diagnose. Also the
+/// cipher backend the application would use (libsodium or the platform's AesGcm, and why).
 /// </summary>
 internal sealed class StatusCommand
 {
@@ -26,6 +28,9 @@ internal sealed class StatusCommand
         await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         var now = session.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var keys = DataKeyView.From(await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false), now);
+
+        // Chosen (and self-tested) as the application would; a cipher setting this machine cannot meet is a configuration error.
+        var cipher = session.Services.GetRequiredService<CipherBackendInfo>();
 
         // Unwrapping every active key proves the configured master key or KMS key can read them.
         Exception? keyProblem = null;
@@ -44,6 +49,7 @@ internal sealed class StatusCommand
         var output = session.Output;
         output.Text($"Database: {session.Database.DisplayName}");
         output.Text($"Wrapping: {session.Configuration.WrappingDescription}");
+        output.Text($"Cipher: {cipher}");
         if (keys.Count == 0)
         {
             output.Text("No data keys yet. Run 'columncrypto init'.");
@@ -63,6 +69,14 @@ internal sealed class StatusCommand
             ok = keyProblem is null,
             database = session.Database.DisplayName,
             wrapping = session.Configuration.WrappingDescription,
+            cipher = new
+            {
+                backend = CipherBackendInfo.SettingValue(cipher.Backend),
+                requested = CipherBackendInfo.SettingValue(cipher.Requested),
+                implementation = cipher.Implementation,
+                reason = cipher.Reason,
+                selfTestFailure = cipher.SelfTestFailure,
+            },
             keysUnwrap = keyProblem is null,
             keyError = keyProblem is null ? null : FailureReport.OneLine(FailureReport.Describe(keyProblem).Message),
             currentVersion = keys.FirstOrDefault(k => k.Current)?.Version,

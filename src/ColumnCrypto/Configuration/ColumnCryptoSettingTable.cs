@@ -44,7 +44,12 @@ internal static class ColumnCryptoSettingTable
             o => o.Reencryption.PauseBetweenBatches, (o, v) => o.Reencryption.PauseBetweenBatches = v, v => v >= 0)
         .WholeNumber("reencryption.workers", $"a whole number from 1 to {ReencryptionOptions.MaxWorkers}",
             "Set it to the parallel re-encryption workers per process (default 1; SQLite always uses 1).",
-            o => o.Reencryption.Workers, (o, v) => o.Reencryption.Workers = v, v => v is > 0 and <= ReencryptionOptions.MaxWorkers);
+            o => o.Reencryption.Workers, (o, v) => o.Reencryption.Workers = v, v => v is > 0 and <= ReencryptionOptions.MaxWorkers)
+
+        // The AES-256-GCM implementation (same bytes either way).
+        .Choice("cipher",
+            "Set it to auto (the default: libsodium's AES-256-GCM where the CPU supports it, otherwise the platform's AesGcm), platform (the platform's AesGcm only, for FIPS deployments) or libsodium.",
+            o => o.Cipher, (o, v) => o.Cipher = v);
 
     /// <summary>The two settings the product documentation puts in every plugin section, for the plugin <paramref name="name"/>.</summary>
     public static ColumnCryptoSettings<ColumnCryptoPluginOptions> PluginSection(string name) => new ColumnCryptoSettings<ColumnCryptoPluginOptions>()

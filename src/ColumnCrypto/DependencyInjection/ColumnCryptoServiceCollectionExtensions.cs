@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ColumnCrypto;
 using ColumnCrypto.Configuration;
+using ColumnCrypto.Cryptography;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
@@ -88,6 +89,8 @@ public static class ColumnCryptoServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ColumnCryptoMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<RolloverPolicy>();
+        services.TryAddSingleton<CipherBackendSelector>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<CipherBackendSelector>().Info);
         services.TryAddSingleton(CreateWrappers);
         services.TryAddSingleton<IDataKeyStore>(_ => throw new InvalidOperationException(
             "ColumnCrypto has no data key table. Call UseDbContextKeyStore<TContext>() (package ColumnCrypto.EntityFrameworkCore) " +
@@ -98,7 +101,8 @@ public static class ColumnCryptoServiceCollectionExtensions
             sp.GetRequiredService<RolloverPolicy>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),
-            sp.GetRequiredService<ILogger<DataKeyManager>>()));
+            sp.GetRequiredService<ILogger<DataKeyManager>>(),
+            sp.GetRequiredService<CipherBackendSelector>()));
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));

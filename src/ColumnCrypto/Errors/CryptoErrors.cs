@@ -28,9 +28,9 @@ internal static class CryptoErrors
             "Either the value was altered, or the key was retired or deleted while values still used it.",
             column.Table, column.Column, version);
 
-    public static ColumnDecryptionException AuthenticationFailed(EncryptedColumn column, int version, Exception inner) =>
+    public static ColumnDecryptionException AuthenticationFailed(EncryptedColumn column, int version) =>
         new($"Cannot decrypt a value of {column} with key version {version}: the authentication tag does not match. {AlteredHint}",
-            column.Table, column.Column, version, inner);
+            column.Table, column.Column, version);
 
     public static ColumnDecryptionException WrongType(EncryptedColumn column, int version, Type type, Exception inner) =>
         new($"Cannot read the decrypted value of {column} (key version {version}) as {type.Name}: {inner.Message}.",

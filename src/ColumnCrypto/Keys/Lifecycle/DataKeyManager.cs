@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ColumnCrypto.Cryptography;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Errors;
 using ColumnCrypto.Keys.Ring;
@@ -25,6 +26,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly DataKeyRingCache _cache;
     private readonly EncryptionReservation _reservation;
+    private readonly CipherBackendSelector _cipher;
 
     // The wrappers are created on first key access, not with the manager: building an EF model (for example in
     // 'dotnet ef migrations add') needs the encryptor but must not need the master key or KMS.
@@ -34,8 +36,10 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         RolloverPolicy policy,
         TimeProvider time,
         ColumnCryptoMetrics metrics,
-        ILogger<DataKeyManager> logger)
+        ILogger<DataKeyManager> logger,
+        CipherBackendSelector cipher)
     {
+        _cipher = cipher;
         _store = store;
         _wrappers = new Lazy<KeyWrapperSet>(wrappers, LazyThreadSafetyMode.ExecutionAndPublication);
         _policy = policy;
@@ -254,7 +258,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
             }
 
             _metrics.KeysUnwrapped.Add(1);
-            return new DataKey(record, material);
+            return new DataKey(record, material, _cipher.Backend);
         }
         finally
         {
@@ -268,6 +272,8 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     /// </summary>
     private async Task<int> CreateKeyCoreAsync(DataKeyRing ring, string reason, CancellationToken cancellationToken)
     {
+        // Chosen and self-tested before a key is minted, so a cipher that cannot be used leaves no new key row behind.
+        var cipher = _cipher.Backend;
         var version = ring.HighestVersion + 1;
         var now = _time.GetUtcNow();
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
@@ -304,7 +310,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
 
             if (await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
             {
-                created = new DataKey(record, material);
+                created = new DataKey(record, material, cipher);
                 _metrics.KeysCreated.Add(1);
                 Log.DataKeyCreated(_logger, version, wrapper.Provider, wrapper.KeyId, reason);
             }
