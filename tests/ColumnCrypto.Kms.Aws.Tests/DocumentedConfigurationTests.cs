@@ -122,7 +122,7 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
 
     private static (string, string) Single(KmsTestHost host)
     {
-        var row = Assert.Single(host.Store.GetAllAsync(CancellationToken.None).GetAwaiter().GetResult());
+        var row = Assert.Single(host.Store.ReadAsync(CancellationToken.None).GetAwaiter().GetResult().Rows);
         return (row.WrappingProvider, row.WrappingKeyId);
     }
 }

@@ -33,7 +33,7 @@ public sealed class MasterKeyTests
         Assert.Throws<ColumnCryptoConfigurationException>(() => instance.Encryptor.Encrypt(Email, "x"));
         await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.RollOverIfDueAsync(None));
         await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.RollOverAsync(None));
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
         Assert.Equal(0, instance.Store.Adds);
     }
 
@@ -58,7 +58,7 @@ public sealed class MasterKeyTests
 
             await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.InitializeAsync(None));
             await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.RollOverIfDueAsync(None));
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class MasterKeyTests
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("masterKey.file", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Theory]
@@ -91,7 +91,7 @@ public sealed class MasterKeyTests
         Assert.Contains(masterKey.Path, error.Message, StringComparison.Ordinal);
         Assert.Contains("openssl rand -base64 32", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(text, error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class MasterKeyTests
             Assert.DoesNotContain(Convert.ToBase64String(bytes), error.Message, StringComparison.Ordinal);
         }
 
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class MasterKeyTests
             await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverAsync(None));
             await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RefreshAsync(None));
 
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
             Assert.Equal(0, instance.Store.AddAttempts);
         }
     }
@@ -176,7 +176,7 @@ public sealed class MasterKeyTests
             using var right = CryptoInstance.Create(store, keyA, writer.Time);
             await right.Keys.InitializeAsync(None);
             Assert.Equal("secret", right.Encryptor.Decrypt<string>(Email, stored));
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
         }
     }
 

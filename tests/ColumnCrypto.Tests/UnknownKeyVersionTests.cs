@@ -97,8 +97,7 @@ public sealed class UnknownKeyVersionTests
         {
             var underV1 = instance.Encryptor.Encrypt(Email, "x")!;
             await instance.Keys.RollOverAsync(None);
-            Assert.True(await store.TrySetStatusAsync(1, DataKeyStatus.Active, DataKeyStatus.Retired, None));
-            await instance.Keys.RefreshAsync(None);
+            Assert.True(await instance.Provider.TryChangeRowAsync(new KeyRowChange(1, DataKeyStatus.Active) { Status = DataKeyStatus.Retired }, None));
             var readsBefore = instance.Store.Reads;
 
             var error = Assert.Throws<ColumnDecryptionException>(() => instance.Encryptor.Decrypt<string>(Email, underV1));

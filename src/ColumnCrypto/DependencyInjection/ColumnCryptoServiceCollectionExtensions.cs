@@ -98,7 +98,8 @@ public static class ColumnCryptoServiceCollectionExtensions
             sp.GetRequiredService<RolloverPolicy>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),
-            sp.GetRequiredService<ILogger<DataKeyManager>>()));
+            sp.GetRequiredService<ILogger<DataKeyManager>>(),
+            () => sp.GetService<IDataKeyUsage>()));
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
@@ -112,11 +113,11 @@ public static class ColumnCryptoServiceCollectionExtensions
         var store = services.GetRequiredService<IDataKeyStore>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var schedule = services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Schedule;
-        var retirement = new DataKeyRetirement(store, manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
+        var retirement = new DataKeyRetirement(manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ColumnCryptoMetrics>(), loggers.CreateLogger<DataKeyLifecycle>());
 
         // The wrappers are read when a rewrap runs, not now: resolving the lifecycle must not need the master key.
-        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, loggers.CreateLogger<DataKeyLifecycle>());
+        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, manager.RewrapRingKeyAsync, loggers.CreateLogger<DataKeyLifecycle>());
         return new DataKeyLifecycle(manager, rewrapper, retirement);
     }
 

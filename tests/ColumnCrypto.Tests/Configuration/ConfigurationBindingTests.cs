@@ -242,7 +242,7 @@ public sealed class ConfigurationBindingTests : IDisposable
 
         Assert.Contains("ColumnCrypto:schedule:dataKeyRollOverLength must be a positive whole number of days, but is '0'", error.Message, StringComparison.Ordinal);
         Assert.Contains("MemoryConfigurationProvider", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class YamlLookupTests : IDisposable
             $"{Path.Combine(_contentRoot.Path, _name)}:3: schedule.dataKeyRollOverLength must be a positive whole number of days, but is '0'. " +
             "Set it to the rollover length in days (default 365).",
             Assert.Single(error.Failures));
-        Assert.Empty(await store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]
