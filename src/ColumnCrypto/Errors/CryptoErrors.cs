@@ -94,7 +94,8 @@ internal static class CryptoErrors
         new($"The new ring key did not unwrap to the same key with {wrapper}; nothing was written.", null);
 
     public static ColumnCryptoRefusedException FirstKeyOverExistingData(string keyTable, IReadOnlyList<string> columns, string confirmation) =>
-        new($"The key table {keyTable} has no key, but encrypted columns already hold values: {string.Join(", ", columns)}. Creating a first key now would " +
+        new($"The key table {keyTable} has no key, but encrypted columns already hold values: {string.Join(", ", columns.Take(5))}" +
+            $"{(columns.Count > 5 ? $" and {columns.Count - 5} more columns" : "")}. Creating a first key now would " +
             "start a new key ring that cannot read them. The key table was probably lost or deleted: restore it (and its ring head) from a backup. " +
             "To start a new key ring anyway (the values under the lost keys stay unreadable; new keys are numbered above every version the values name), " +
             $"run 'columncrypto new-key-ring --confirm \"{confirmation}\"', or call DataKeyLifecycle.StartNewKeyRingAsync with that text.",

@@ -394,7 +394,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     }
 
     /// <summary>
-    /// Reads the table, verifies it (rows, then the active keys' unwrapping and commitments, then the ring head) and
+    /// Reads the table, verifies it (rows, then the ring head, then the active keys' unwrapping and commitments) and
     /// publishes a new ring. Keys already unwrapped (same version and commitment) are reused, so a refresh unwraps only
     /// new keys; so is a key this process just created (<paramref name="created"/>), which it has already unwrapped once
     /// to verify it. With <paramref name="seal"/> (the write side), a table written before ring heads existed gets its
@@ -412,6 +412,20 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         {
             table = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
             KeyRingSealer.VerifyRows(table);
+
+            // The set of rows is checked before any data key is unwrapped, so an added or replaced row is reported as
+            // such; a ring key that cannot be unwrapped (a wrong master key) is reported after the data keys, whose
+            // messages name the version and both keys.
+            ColumnCryptoKeyException? ringKeyProblem = null;
+            try
+            {
+                await _sealer.VerifyHeadAsync(table, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ColumnCryptoKeyException e) when (e is not ColumnCryptoKeyRingException)
+            {
+                ringKeyProblem = e;
+            }
+
             foreach (var record in table.Rows.Where(r => r.Status == DataKeyStatus.Active))
             {
                 var existing = old?.Find(record.Version) ?? (created?.Version == record.Version ? created : null);
@@ -428,7 +442,11 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
                 unwrapped++;
             }
 
-            await _sealer.VerifyHeadAsync(table, cancellationToken).ConfigureAwait(false);
+            if (ringKeyProblem is not null)
+            {
+                throw ringKeyProblem;
+            }
+
             if (seal && table.Head is null && table.Rows.Count > 0)
             {
                 await SealLegacyTableAsync(table, keys, cancellationToken).ConfigureAwait(false);
