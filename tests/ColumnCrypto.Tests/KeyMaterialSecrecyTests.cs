@@ -68,7 +68,7 @@ public sealed class KeyMaterialSecrecyTests
 
             using (var onTampered = CryptoInstance.Create(tampered, masterKey, instance.Time))
             {
-                texts.Add((await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => onTampered.Keys.InitializeAsync(None))).ToString());
+                texts.Add((await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => onTampered.Keys.InitializeAsync(None))).ToString());
                 logs.AddRange(onTampered.Logs.GetSnapshot());
             }
 
@@ -77,7 +77,7 @@ public sealed class KeyMaterialSecrecyTests
 
             using (var onSwapped = CryptoInstance.Create(swapped, masterKey, instance.Time))
             {
-                texts.Add((await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => onSwapped.Keys.InitializeAsync(None))).ToString());
+                texts.Add((await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => onSwapped.Keys.InitializeAsync(None))).ToString());
                 logs.AddRange(onSwapped.Logs.GetSnapshot());
             }
 

@@ -70,6 +70,23 @@ public sealed class KeyRingTests
     }
 
     [Fact]
+    public async Task A_key_table_from_before_ring_heads_whose_commitment_was_altered_is_refused_by_the_commitment_check()
+    {
+        var (store, masterKey, time) = LegacyTable();
+        using (masterKey)
+        {
+            store.Tamper(rows => rows.Single(r => r.Version == 1).Commitment[0] ^= 1);
+            using var instance = CryptoInstance.Create(store, masterKey, time);
+
+            var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.InitializeAsync(None));
+
+            Assert.Contains("Data key version 1 failed its commitment check", error.Message, StringComparison.Ordinal);
+            Assert.Equal(1, error.KeyVersion);
+            Assert.Null((await store.ReadAsync(None)).Head);
+        }
+    }
+
+    [Fact]
     public async Task Forged_versions_cost_at_most_one_key_table_read_each_per_interval_and_only_within_the_window()
     {
         var (instance, _, masterKey) = await CryptoInstance.CreateInitializedAsync();

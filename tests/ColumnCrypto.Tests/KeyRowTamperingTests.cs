@@ -5,7 +5,8 @@ namespace ColumnCrypto.Tests;
 
 /// <summary>
 /// A key row whose wrapped key was swapped, replaced or altered, or whose commitment or creation time was changed,
-/// is refused with <see cref="ColumnCryptoKeyException"/>, and no new key is created on top of it (fail closed).
+/// is refused with <see cref="ColumnCryptoKeyException"/> (a <see cref="ColumnCryptoKeyRingException"/> when the ring
+/// head already shows the row is not the one it records), and no new key is created on top of it (fail closed).
 /// </summary>
 public sealed class KeyRowTamperingTests
 {
@@ -68,9 +69,9 @@ public sealed class KeyRowTamperingTests
                 r.Commitment = rows[0].Commitment;
             });
 
+            // The ring head records version 2's commitment: the substituted row is reported as replaced.
             var error = await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 2);
-            Assert.Contains("commitment", error.Message, StringComparison.Ordinal);
-            Assert.Equal(2, error.KeyVersion);
+            Assert.Contains("version 2 is not the key the ring head records (its commitment differs): replaced", error.Message, StringComparison.Ordinal);
         }
     }
 
@@ -85,9 +86,8 @@ public sealed class KeyRowTamperingTests
 
             var error = await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 1);
 
-            Assert.Contains("Data key version 1 failed its commitment check", error.Message, StringComparison.Ordinal);
-            Assert.Contains("No new data key is created", error.Message, StringComparison.Ordinal);
-            Assert.Equal(1, error.KeyVersion);
+            Assert.Contains("version 1 is not the key the ring head records (its commitment differs): replaced", error.Message, StringComparison.Ordinal);
+            Assert.Contains("No data key is created", error.Message, StringComparison.Ordinal);
         }
     }
 
@@ -187,10 +187,10 @@ public sealed class KeyRowTamperingTests
         writer.Time.Advance(TimeSpan.FromDays(400));
         using var instance = CryptoInstance.Create(store, masterKey, writer.Time);
 
-        var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.InitializeAsync(None));
-        Assert.Throws<ColumnCryptoKeyException>(() => instance.Encryptor.Encrypt(Email, "x"));
-        await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverIfDueAsync(None));
-        await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverAsync(None));
+        var error = await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => instance.Keys.InitializeAsync(None));
+        Assert.ThrowsAny<ColumnCryptoKeyException>(() => instance.Encryptor.Encrypt(Email, "x"));
+        await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverIfDueAsync(None));
+        await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverAsync(None));
 
         Assert.Equal(expectedRows, ((await store.ReadAsync(None)).Rows).Count);
         Assert.Equal(0, instance.Store.AddAttempts);

@@ -119,6 +119,36 @@ public sealed class MasterKeyTests
         Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "0644")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.GroupRead, "0440")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead, "0604")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite, "0620")]
+    public async Task A_master_key_file_other_users_may_read_or_change_is_refused_saying_chmod_600(UnixFileMode mode, string octal)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var masterKey = MasterKeyFile.Random();
+        File.SetUnixFileMode(masterKey.Path, mode);
+        var store = new InMemoryDataKeyStore();
+        using var instance = CryptoInstance.Create(store, masterKey);
+
+        var error = await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.InitializeAsync(None));
+
+        Assert.Equal("masterKey.file", error.Setting);
+        Assert.Contains($"The master key file '{masterKey.Path}' (masterKey.file) can be read or changed by users other than its owner (mode {octal})", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"chmod 600 '{masterKey.Path}'", error.Message, StringComparison.Ordinal);
+        Assert.Empty((await store.ReadAsync(None)).Rows);
+
+        // Owner read-only (0400) is as good as 0600.
+        File.SetUnixFileMode(masterKey.Path, UnixFileMode.UserRead);
+        using var fixedUp = CryptoInstance.Create(store, masterKey);
+        await fixedUp.Keys.InitializeAsync(None);
+    }
+
     [Fact]
     public async Task Master_key_file_may_end_with_a_newline()
     {

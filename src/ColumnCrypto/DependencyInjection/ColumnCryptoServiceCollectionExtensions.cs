@@ -143,6 +143,12 @@ public static class ColumnCryptoServiceCollectionExtensions
 
     private static LocalMasterKeyWrapper? TryLoadLocal(ColumnCryptoOptions options)
     {
+        // A key file left open to other users is refused even when it is only the second key: it still unwraps data keys.
+        if (!string.IsNullOrWhiteSpace(options.MasterKey.File))
+        {
+            MasterKeyLoader.RefuseOpenPermissions(options.MasterKey.File, options);
+        }
+
         try
         {
             return new LocalMasterKeyWrapper(MasterKeyLoader.Load(options, Environment.GetEnvironmentVariable));
