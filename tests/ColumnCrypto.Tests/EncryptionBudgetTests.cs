@@ -59,6 +59,20 @@ public sealed class EncryptionBudgetTests
     }
 
     [Fact]
+    public async Task A_new_key_under_a_small_bound_is_not_due_before_it_encrypted_anything()
+    {
+        // Its row is written with its creator's first block, which is half the bound when the bound is small.
+        var (instance, store, masterKey) = await CryptoInstance.CreateInitializedAsync(o => o.Schedule.MaxEncryptionsPerKey = 10);
+        using (instance)
+        using (masterKey)
+        {
+            Assert.Equal(5, Assert.Single((await store.ReadAsync(None)).Rows).EncryptionCount);
+            Assert.Null(await instance.Keys.RollOverIfDueAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
+        }
+    }
+
+    [Fact]
     public async Task Encryptions_below_the_bound_do_not_roll_over()
     {
         var (instance, store, masterKey) = await CryptoInstance.CreateInitializedAsync(o => o.Schedule.MaxEncryptionsPerKey = 3 * EncryptionBudget.BlockSize);
@@ -82,7 +96,7 @@ public sealed class EncryptionBudgetTests
     [Fact]
     public async Task Encryption_counts_add_up_across_instances_and_together_they_never_pass_the_bound()
     {
-        // Bound between one and two blocks: A's first block fits, B's start-up reservation gets only what is left (1).
+        // Bound between one and two blocks: each instance reserves half of it at a time.
         var bound = EncryptionBudget.BlockSize + 1;
         var (a, store, masterKey) = await CryptoInstance.CreateInitializedAsync(o => o.Schedule.MaxEncryptionsPerKey = bound);
         using (a)
@@ -91,20 +105,29 @@ public sealed class EncryptionBudgetTests
         {
             await b.Keys.InitializeAsync(None);
             await b.Provider.PendingReservation;
-            Assert.Equal(2 * EncryptionBudget.BlockSize, (await store.ReadAsync(None)).Rows[0].EncryptionCount);
-            await b.Keys.RollOverIfDueAsync(None);
+            Assert.Equal(2 * (bound / 2), (await store.ReadAsync(None)).Rows[0].EncryptionCount);
 
-            // A encrypts under v1 at most the block it reserved (less when it sees v2 first), then under v2.
+            // Both write, interleaved, until each has moved on from v1: together they never pass the bound under v1.
             var underV1 = 0;
-            while (ColumnEncryptor.GetKeyVersion(a.Encryptor.Encrypt(Email, underV1)) == 1)
+            var aOnV1 = true;
+            var bOnV1 = true;
+            for (var i = 0; aOnV1 || bOnV1; i++)
             {
-                underV1++;
-                Assert.True(underV1 <= EncryptionBudget.BlockSize, "A encrypted more under v1 than it reserved");
+                aOnV1 = aOnV1 && Count(a, i, ref underV1);
+                bOnV1 = bOnV1 && Count(b, i, ref underV1);
+                Assert.True(underV1 <= bound, $"{underV1} values under v1, above the bound {bound}");
             }
 
-            // A's block and B's single count: at most the bound across both instances under v1.
-            Assert.True(underV1 + 1 <= bound);
+            Assert.True(underV1 > bound / 2, $"only {underV1} values under v1");
+            Assert.True((await store.ReadAsync(None)).Rows[0].EncryptionCount >= underV1);
         }
+    }
+
+    private static bool Count(CryptoInstance instance, int value, ref int underV1)
+    {
+        var onV1 = ColumnEncryptor.GetKeyVersion(instance.Encryptor.Encrypt(Email, value)) == 1;
+        underV1 += onV1 ? 1 : 0;
+        return onV1;
     }
 
     [Fact]

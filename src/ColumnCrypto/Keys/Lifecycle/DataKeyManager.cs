@@ -97,13 +97,9 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         for (var attempt = 0; attempt < MaxReserveAttempts; attempt++)
         {
             key = NextKeyWithBudget(key);
-            switch (key.Budget.TryConsume())
+            if (_cache.TryTake(key))
             {
-                case BudgetState.Consumed:
-                    return key;
-                case BudgetState.ConsumedReserveMore:
-                    _reservation.ReserveInBackground(key);
-                    return key;
+                return key;
             }
         }
 
@@ -126,7 +122,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         if (!key.Budget.BoundReached)
         {
             // Waiting on the pool's task: no synchronization context is involved, so this cannot deadlock an EF converter.
-            _reservation.ReserveAsync(key, EncryptionBudget.BlockSize).GetAwaiter().GetResult();
+            _reservation.ReserveAsync(key, _policy.ReservationBlock).GetAwaiter().GetResult();
             return key;
         }
 
@@ -172,7 +168,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         {
             try
             {
-                await _reservation.ReserveAsync(newest, EncryptionBudget.BlockSize).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _reservation.ReserveAsync(newest, _policy.ReservationBlock).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (ColumnCryptoKeyException)
             {
@@ -638,7 +634,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
                 WrappingKeyId = wrapper.KeyId,
                 WrappedKey = wrapped,
                 Commitment = KeyCommitment.Compute(material, next, createdAt),
-                EncryptionCount = EncryptionBudget.BlockSize,
+                EncryptionCount = _policy.ReservationBlock,
             };
 
             var previous = newRing ? null : ring.Table.Head;
@@ -647,7 +643,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
             if (await _store.TryApplyAsync(new KeyRingUpdate(head, expected) { Insert = record }, cancellationToken).ConfigureAwait(false))
             {
                 created = new DataKey(record, material);
-                created.Budget.Grant(EncryptionBudget.BlockSize, EncryptionBudget.BlockSize, _policy.MaxEncryptionsPerKey, (_, _) => CryptoErrors.NoActiveKey());
+                created.Budget.Grant(record.EncryptionCount, record.EncryptionCount, _policy.MaxEncryptionsPerKey, _policy.ReservationBlock, (_, _) => CryptoErrors.NoActiveKey());
                 _metrics.KeysCreated.Add(1);
                 Log.DataKeyCreated(_logger, next, wrapper.Provider, wrapper.KeyId, reason);
             }

@@ -42,7 +42,7 @@ internal sealed class EncryptionReservation(
 
     /// <summary>Starts reserving a block under <paramref name="key"/> without waiting (its budget runs low).</summary>
     public void ReserveInBackground(DataKey key) =>
-        _ = ReserveAsync(key, EncryptionBudget.BlockSize).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+        _ = ReserveAsync(key, policy.ReservationBlock).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>
@@ -60,7 +60,7 @@ internal sealed class EncryptionReservation(
             }
 
             _pendingKey = key;
-            return _pending = Task.Run(() => ReserveCoreAsync(key, Math.Max(count, EncryptionBudget.BlockSize)));
+            return _pending = Task.Run(() => ReserveCoreAsync(key, Math.Max(count, policy.ReservationBlock)));
         }
     }
 
@@ -84,7 +84,7 @@ internal sealed class EncryptionReservation(
                 throw CryptoErrors.ReservationFailed(key, keyTable(), e);
             }
 
-            if (!key.Budget.Grant(count, total, policy.MaxEncryptionsPerKey, (seen, stored) => CryptoErrors.CountLowered(key.Version, keyTable(), seen, stored)))
+            if (!key.Budget.Grant(count, total, policy.MaxEncryptionsPerKey, policy.ReservationBlock, (seen, stored) => CryptoErrors.CountLowered(key.Version, keyTable(), seen, stored)))
             {
                 Log.EncryptionCountLowered(logger, key.Budget.Poison, key.Version);
                 throw key.Budget.Poison!;

@@ -38,15 +38,24 @@ internal sealed class DataKeyRingCache(IDataKeyRingSource source, TimeProvider t
         // wrap version 1): try again, so the caller gets that failure's own error rather than "no active key".
         var ring = _ring is { Newest: not null } current ? current : Source.LoadForEncryption();
         var key = ring.Newest ?? throw CryptoErrors.NoActiveKey();
+        return TryTake(key) ? key : Source.ReserveNow(key);
+    }
+
+    /// <summary>
+    /// Takes one encryption from <paramref name="key"/>'s budget, starting the next reservation in the background when
+    /// it runs low; false when nothing reserved is left.
+    /// </summary>
+    public bool TryTake(DataKey key)
+    {
         switch (key.Budget.TryConsume())
         {
             case BudgetState.Consumed:
-                return key;
+                return true;
             case BudgetState.ConsumedReserveMore:
                 Source.ReserveMore(key);
-                return key;
+                return true;
             default:
-                return Source.ReserveNow(key);
+                return false;
         }
     }
 

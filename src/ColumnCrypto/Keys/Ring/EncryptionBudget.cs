@@ -24,6 +24,7 @@ internal enum BudgetState
 /// </summary>
 internal sealed class EncryptionBudget
 {
+    /// <summary>The largest block reserved at once (smaller when <c>schedule.maxEncryptionsPerKey</c> is small: see <see cref="Lifecycle.RolloverPolicy.ReservationBlock"/>).</summary>
     public const long BlockSize = 65_536;
 
     // A poisoned budget never has anything to consume.
@@ -31,6 +32,7 @@ internal sealed class EncryptionBudget
 
     private readonly Lock _lock = new();
     private long _remaining;
+    private long _lowWater = BlockSize / 2;
     private int _reserving;
     private long _seenTotal;
     private volatile bool _boundReached;
@@ -55,7 +57,7 @@ internal sealed class EncryptionBudget
             return BudgetState.Exhausted;
         }
 
-        return remaining <= BlockSize / 2 && !_boundReached && Volatile.Read(ref _reserving) == 0 && Interlocked.CompareExchange(ref _reserving, 1, 0) == 0
+        return remaining <= Volatile.Read(ref _lowWater) && !_boundReached && Volatile.Read(ref _reserving) == 0 && Interlocked.CompareExchange(ref _reserving, 1, 0) == 0
             ? BudgetState.ConsumedReserveMore
             : BudgetState.Consumed;
     }
@@ -63,12 +65,14 @@ internal sealed class EncryptionBudget
     /// <summary>
     /// Records a reservation of <paramref name="requested"/> that brought the stored count to <paramref name="total"/>,
     /// and grants what lies below <paramref name="bound"/>. Returns false (granting nothing) when the count before this
-    /// reservation was lower than one this process had seen: the count was lowered outside ColumnCrypto.
+    /// reservation was lower than one this process had seen: the count was lowered outside ColumnCrypto. The next
+    /// block is reserved in the background when half of <paramref name="block"/> is left.
     /// </summary>
-    public bool Grant(long requested, long total, long bound, Func<long, long, Exception> lowered)
+    public bool Grant(long requested, long total, long bound, long block, Func<long, long, Exception> lowered)
     {
         lock (_lock)
         {
+            Volatile.Write(ref _lowWater, block / 2);
             var before = total - requested;
             if (before < _seenTotal)
             {
