@@ -404,6 +404,8 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         DataKeyTableSnapshot table;
         var keys = new List<DataKey>();
         var unwrapped = 0;
+        // What each loaded key's count was known to be before the read: the count read may not be lower.
+        var floors = (old?.Keys ?? []).Append(created).OfType<DataKey>().ToDictionary(k => k, k => k.Budget.SeenTotal);
         try
         {
             table = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -427,14 +429,14 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
                 var existing = old?.Find(record.Version) ?? (created?.Version == record.Version ? created : null);
                 if (existing is not null && existing.Record.Commitment.AsSpan().SequenceEqual(record.Commitment))
                 {
-                    ObserveCount(existing, record, table.KeyTable);
+                    ObserveCount(existing, record, floors.GetValueOrDefault(existing), table.KeyTable);
                     keys.Add(existing);
                     continue;
                 }
 
                 var key = await UnwrapAsync(table, record, cancellationToken).ConfigureAwait(false);
                 keys.Add(key);
-                ObserveCount(key, record, table.KeyTable);
+                ObserveCount(key, record, 0, table.KeyTable);
                 unwrapped++;
             }
 
@@ -500,9 +502,9 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     }
 
     /// <summary>The stored count only ever grows; a lower one than this process saw stops encryption under the key.</summary>
-    private void ObserveCount(DataKey key, DataKeyRecord record, string keyTable)
+    private void ObserveCount(DataKey key, DataKeyRecord record, long floor, string keyTable)
     {
-        if (key.Budget.Observe(record.EncryptionCount, _policy.MaxEncryptionsPerKey, (seen, stored) => CryptoErrors.CountLowered(record.Version, keyTable, seen, stored)))
+        if (key.Budget.Observe(record.EncryptionCount, floor, _policy.MaxEncryptionsPerKey, (seen, stored) => CryptoErrors.CountLowered(record.Version, keyTable, seen, stored)))
         {
             key.Record.EncryptionCount = Math.Max(key.Record.EncryptionCount, record.EncryptionCount);
         }
@@ -643,7 +645,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
             if (await _store.TryApplyAsync(new KeyRingUpdate(head, expected) { Insert = record }, cancellationToken).ConfigureAwait(false))
             {
                 created = new DataKey(record, material);
-                created.Budget.Grant(record.EncryptionCount, record.EncryptionCount, _policy.MaxEncryptionsPerKey, _policy.ReservationBlock, (_, _) => CryptoErrors.NoActiveKey());
+                created.Budget.Grant(record.EncryptionCount, record.EncryptionCount, 0, _policy.MaxEncryptionsPerKey, _policy.ReservationBlock, (_, _) => CryptoErrors.NoActiveKey());
                 _metrics.KeysCreated.Add(1);
                 Log.DataKeyCreated(_logger, next, wrapper.Provider, wrapper.KeyId, reason);
             }

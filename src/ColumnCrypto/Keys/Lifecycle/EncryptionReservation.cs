@@ -24,9 +24,10 @@ internal sealed class EncryptionReservation(
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
+
+    // One reservation at a time per key (two in flight for one key could be granted out of order), with when it failed.
+    private readonly Dictionary<DataKey, (Task Task, DateTimeOffset FailedAt)> _byKey = [];
     private Task _pending = Task.CompletedTask;
-    private DataKey? _pendingKey;
-    private DateTimeOffset _failedAt;
 
     /// <summary>The latest reservation, for tests that need it settled (never faulted: failures are recorded in the budget and the log).</summary>
     public Task Pending
@@ -54,13 +55,20 @@ internal sealed class EncryptionReservation(
     {
         lock (_lock)
         {
-            if (ReferenceEquals(_pendingKey, key) && (!_pending.IsCompleted || (_pending.IsFaulted && time.GetUtcNow() - _failedAt < RetryAfterFailure)))
+            if (_byKey.TryGetValue(key, out var last) && (!last.Task.IsCompleted || (last.Task.IsFaulted && time.GetUtcNow() - last.FailedAt < RetryAfterFailure)))
             {
-                return _pending;
+                return last.Task;
             }
 
-            _pendingKey = key;
-            return _pending = Task.Run(() => ReserveCoreAsync(key, Math.Max(count, policy.ReservationBlock)));
+            // Keys replaced since (rolled over, retired) need no entry once their reservation is over.
+            foreach (var done in _byKey.Where(e => e.Key != key && e.Value.Task.IsCompleted).Select(e => e.Key).ToList())
+            {
+                _byKey.Remove(done);
+            }
+
+            _pending = Task.Run(() => ReserveCoreAsync(key, Math.Max(count, policy.ReservationBlock)));
+            _byKey[key] = (_pending, DateTimeOffset.MinValue);
+            return _pending;
         }
     }
 
@@ -69,6 +77,7 @@ internal sealed class EncryptionReservation(
         try
         {
             long total;
+            var floor = key.Budget.SeenTotal;
             try
             {
                 total = await store.ReserveEncryptionsAsync(key.Version, count, CancellationToken.None).ConfigureAwait(false);
@@ -77,14 +86,17 @@ internal sealed class EncryptionReservation(
             {
                 lock (_lock)
                 {
-                    _failedAt = time.GetUtcNow();
+                    if (_byKey.TryGetValue(key, out var entry))
+                    {
+                        _byKey[key] = (entry.Task, time.GetUtcNow());
+                    }
                 }
 
                 Log.ReservationFailed(logger, e, key.Version);
                 throw CryptoErrors.ReservationFailed(key, keyTable(), e);
             }
 
-            if (!key.Budget.Grant(count, total, policy.MaxEncryptionsPerKey, policy.ReservationBlock, (seen, stored) => CryptoErrors.CountLowered(key.Version, keyTable(), seen, stored)))
+            if (!key.Budget.Grant(count, total, floor, policy.MaxEncryptionsPerKey, policy.ReservationBlock, (seen, stored) => CryptoErrors.CountLowered(key.Version, keyTable(), seen, stored)))
             {
                 Log.EncryptionCountLowered(logger, key.Budget.Poison, key.Version);
                 throw key.Budget.Poison!;

@@ -62,25 +62,38 @@ internal sealed class EncryptionBudget
             : BudgetState.Consumed;
     }
 
+    /// <summary>The highest stored count this process has seen for the key (what a later count may not be below).</summary>
+    public long SeenTotal
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _seenTotal;
+            }
+        }
+    }
+
     /// <summary>
     /// Records a reservation of <paramref name="requested"/> that brought the stored count to <paramref name="total"/>,
-    /// and grants what lies below <paramref name="bound"/>. Returns false (granting nothing) when the count before this
-    /// reservation was lower than one this process had seen: the count was lowered outside ColumnCrypto. The next
-    /// block is reserved in the background when half of <paramref name="block"/> is left.
+    /// and grants what lies below <paramref name="bound"/>. <paramref name="floor"/> is <see cref="SeenTotal"/> as it was
+    /// before the reservation was written: the count before this reservation cannot be lower unless it was lowered
+    /// outside ColumnCrypto, and then nothing is granted and false is returned. The next block is reserved in the
+    /// background when half of <paramref name="block"/> is left.
     /// </summary>
-    public bool Grant(long requested, long total, long bound, long block, Func<long, long, Exception> lowered)
+    public bool Grant(long requested, long total, long floor, long bound, long block, Func<long, long, Exception> lowered)
     {
         lock (_lock)
         {
             Volatile.Write(ref _lowWater, block / 2);
             var before = total - requested;
-            if (before < _seenTotal)
+            if (before < floor)
             {
-                PoisonWith(lowered(_seenTotal, before));
+                PoisonWith(lowered(floor, before));
                 return false;
             }
 
-            _seenTotal = total;
+            _seenTotal = Math.Max(_seenTotal, total);
             var granted = Math.Clamp(bound - before, 0, requested);
             _boundReached |= granted < requested;
             if (_poison is null)
@@ -92,18 +105,21 @@ internal sealed class EncryptionBudget
         }
     }
 
-    /// <summary>The stored count as a reload read it; false when it went down (the budget is then poisoned).</summary>
-    public bool Observe(long storedCount, long bound, Func<long, long, Exception> lowered)
+    /// <summary>
+    /// The stored count as a reload read it; false when it is lower than <paramref name="floor"/>, <see cref="SeenTotal"/>
+    /// as it was before the read (the budget is then poisoned).
+    /// </summary>
+    public bool Observe(long storedCount, long floor, long bound, Func<long, long, Exception> lowered)
     {
         lock (_lock)
         {
-            if (storedCount < _seenTotal)
+            if (storedCount < floor)
             {
-                PoisonWith(lowered(_seenTotal, storedCount));
+                PoisonWith(lowered(floor, storedCount));
                 return false;
             }
 
-            _seenTotal = storedCount;
+            _seenTotal = Math.Max(_seenTotal, storedCount);
             _boundReached |= storedCount >= bound;
             return true;
         }
