@@ -12,6 +12,10 @@ public sealed class TempMasterKey : IDisposable
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"columncrypto-bench-{Guid.NewGuid():N}.key");
         File.WriteAllText(Path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public string Path { get; }

@@ -21,6 +21,7 @@ internal static class ColumnCryptoCli
         root.Subcommands.Add(ReencryptCommand.Create(runner));
         root.Subcommands.Add(RetireCommand.Create(runner));
         root.Subcommands.Add(VerifyCommand.Create(runner));
+        root.Subcommands.Add(NewKeyRingCommand.Create(runner));
         return root;
     }
 

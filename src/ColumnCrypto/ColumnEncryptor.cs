@@ -43,6 +43,28 @@ public sealed class ColumnEncryptor
     /// <summary>Whether a stored value carries a ColumnCrypto header (it may still fail to decrypt if altered).</summary>
     public static bool IsCiphertext(ReadOnlySpan<byte> storedValue) => GetKeyVersion(storedValue) is not null;
 
+    /// <summary>
+    /// Reserves, in the key table, encryptions for <paramref name="count"/> more values under the newest key, unless this
+    /// process has that many reserved already. A process never encrypts more than it reserved: when its reservation is
+    /// used up, the next encryption waits for the key table. Call this before a bulk write inside a transaction that
+    /// holds the database's write lock (SQLite), where that wait could only end when the transaction does. EF Core's
+    /// <c>SaveChanges</c> calls it for you, before it starts its transaction.
+    /// </summary>
+    /// <param name="count">How many values are about to be encrypted.</param>
+    /// <param name="cancellationToken">Stops waiting for the key table.</param>
+    /// <exception cref="ColumnCryptoKeyException">The key table refused the reservation, or the key's count was lowered outside ColumnCrypto.</exception>
+    public Task ReserveAsync(long count, CancellationToken cancellationToken = default) => _keys.EnsureReservedAsync(count, cancellationToken);
+
+    /// <summary>Synchronous <see cref="ReserveAsync"/>, for synchronous <c>SaveChanges</c>.</summary>
+    /// <param name="count">How many values are about to be encrypted.</param>
+    public void Reserve(long count)
+    {
+        if (count > 0)
+        {
+            Task.Run(() => _keys.EnsureReservedAsync(count, CancellationToken.None)).GetAwaiter().GetResult();
+        }
+    }
+
     /// <summary>Encrypts <paramref name="value"/> for <paramref name="column"/> under the newest data key. Null stays null.</summary>
     /// <exception cref="NotSupportedException">The type cannot be encrypted.</exception>
     public byte[]? Encrypt<T>(EncryptedColumn column, T? value)

@@ -161,7 +161,7 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
         var connection = await postgres.CreateDatabaseAsync();
         WriteConfig("right.yaml", "masterKey:\n  file: right.key\n");
         WriteConfig("wrong.yaml", "masterKey:\n  file: wrong.key\n");
-        await File.WriteAllTextAsync(Path.Combine(_folder, "wrong.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        await WriteKeyFileAsync("wrong.key");
         var cli = new CliRunner(_folder);
         Assert.Equal(0, (await cli.RunAsync("init", "--config", "right.yaml", "--connection", connection)).ExitCode);
 
@@ -189,7 +189,7 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
     public async Task An_unreachable_database_is_exit_1_with_one_line()
     {
         WriteConfig("columncrypto.yaml", "masterKey:\n  file: master.key\n");
-        await File.WriteAllTextAsync(Path.Combine(_folder, "master.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        await WriteKeyFileAsync("master.key");
         var port = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()).Port;
         var closed = System.Net.Sockets.TcpListener.Create(0);
         closed.Start();
@@ -210,6 +210,17 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         using var document = JsonDocument.Parse(result.Output);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>A random master key file, owner-only (0600) as ColumnCrypto requires.</summary>
+    private async Task WriteKeyFileAsync(string name)
+    {
+        var path = Path.Combine(_folder, name);
+        await File.WriteAllTextAsync(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     private string WriteConfig(string name, string yaml)

@@ -47,6 +47,41 @@ public sealed class CliUsageTests : IDisposable
         Assert.Single(result.Error.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("schedule:\n  dataKeyRollOverLength: 3000000\n", "bad.yaml:2: schedule.dataKeyRollOverLength must be a whole number of days from 1 to 36500")]
+    [InlineData("plugins:\n  awsKms:\n    plugin: 'awsKms'\n    isKms: true\n    keyId: alias/app\n    region: <your aws region>\n",
+        "bad.yaml:6: plugins.awsKms.region is still the documentation's placeholder '<your aws region>': replace it with an AWS region name")]
+    public async Task Out_of_range_numbers_and_documentation_placeholders_are_exit_3_naming_file_line_and_setting(string yaml, string reason)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder, "bad.yaml"), yaml);
+        var result = await new CliRunner(_folder).RunAsync("status", "--config", "bad.yaml", "--connection", "Data Source=app.db");
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains(reason, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_master_key_file_readable_by_others_is_exit_3_saying_chmod_600()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var cli = new CliRunner(_folder);
+        Assert.Equal(0, (await cli.RunAsync("init", "--connection", "Data Source=app.db")).ExitCode);
+        var keyFile = Path.Combine(_folder, ".columncrypto", "master.key");
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        foreach (var command in new[] { "status", "rotate" })
+        {
+            var result = await cli.RunAsync(command, "--connection", "Data Source=app.db");
+            Assert.True(result.ExitCode == 3, $"{command}: {result}");
+            Assert.Contains("(mode 0644)", result.Error);
+            Assert.Contains($"chmod 600 '{keyFile}'", result.Error);
+        }
+    }
+
     [Fact]
     public async Task A_missing_master_key_is_exit_3_and_says_how_to_create_one()
     {

@@ -73,7 +73,7 @@ public sealed class DependencyInjectionTests
         var keys = provider.GetRequiredService<IDataKeyManager>();
 
         await keys.InitializeAsync(None);
-        Assert.Equal(CryptoInstance.Epoch, Assert.Single(await store.GetAllAsync(None)).CreatedAt);
+        Assert.Equal(CryptoInstance.Epoch, Assert.Single((await store.ReadAsync(None)).Rows).CreatedAt);
         time.Advance(TimeSpan.FromDays(365));
         Assert.Equal(2, await keys.RollOverIfDueAsync(None));
     }
@@ -89,7 +89,7 @@ public sealed class DependencyInjectionTests
         await service.StartAsync(None);
         try
         {
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
             Assert.NotNull(provider.GetRequiredService<DataKeyManager>().Current?.Newest);
         }
         finally
@@ -117,7 +117,7 @@ public sealed class DependencyInjectionTests
         });
 
         Assert.Contains(variable, error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Fact]
@@ -133,9 +133,9 @@ public sealed class DependencyInjectionTests
         {
             // One check interval (60 minutes) after the key is 365 days old, the service has rolled over.
             time.Advance(TimeSpan.FromDays(365));
-            await WaitUntilAsync(async () => (await store.GetAllAsync(None)).Count == 2, () => time.Advance(TimeSpan.FromMinutes(60)));
+            await WaitUntilAsync(async () => ((await store.ReadAsync(None)).Rows).Count == 2, () => time.Advance(TimeSpan.FromMinutes(60)));
 
-            Assert.Equal(2, (await store.GetAllAsync(None)).Count);
+            Assert.Equal(2, ((await store.ReadAsync(None)).Rows).Count);
             var encryptor = provider.GetRequiredService<ColumnEncryptor>();
             Assert.Equal(2, ColumnEncryptor.GetKeyVersion(encryptor.Encrypt(Email, "x")));
         }

@@ -46,7 +46,8 @@ public static class SqlColumnCryptoBuilderExtensions
         services.TryAddSingleton(sp => new EncryptedColumnRegistry(
             sp.GetRequiredService<ColumnCryptoDatabase>(), sp.GetService<ILogger<EncryptedColumnRegistry>>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IDataKeyUsage>(sp => new SqlKeyUsage(
-            sp.GetRequiredService<ColumnCryptoDatabase>(), sp.GetRequiredService<EncryptedColumnRegistry>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ColumnCryptoDatabase>(), sp.GetRequiredService<EncryptedColumnRegistry>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IEncryptedColumnRecorder>()));
         services.TryAddSingleton(sp => new EncryptedColumnRecording(
             sp.GetServices<IEncryptedColumnRecorder>(), sp.GetRequiredService<EncryptedColumnRegistry>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EncryptedColumnRecordingService>());

@@ -102,7 +102,8 @@ public static class ColumnCryptoServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),
             sp.GetRequiredService<ILogger<DataKeyManager>>(),
-            sp.GetRequiredService<CipherBackendSelector>()));
+            sp.GetRequiredService<CipherBackendSelector>(),
+            () => sp.GetService<IDataKeyUsage>()));
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
@@ -116,11 +117,11 @@ public static class ColumnCryptoServiceCollectionExtensions
         var store = services.GetRequiredService<IDataKeyStore>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var schedule = services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Schedule;
-        var retirement = new DataKeyRetirement(store, manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
+        var retirement = new DataKeyRetirement(manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ColumnCryptoMetrics>(), loggers.CreateLogger<DataKeyLifecycle>());
 
         // The wrappers are read when a rewrap runs, not now: resolving the lifecycle must not need the master key.
-        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, loggers.CreateLogger<DataKeyLifecycle>());
+        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, manager.RewrapRingKeyAsync, loggers.CreateLogger<DataKeyLifecycle>());
         return new DataKeyLifecycle(manager, rewrapper, retirement);
     }
 
@@ -146,6 +147,12 @@ public static class ColumnCryptoServiceCollectionExtensions
 
     private static LocalMasterKeyWrapper? TryLoadLocal(ColumnCryptoOptions options)
     {
+        // A key file left open to other users is refused even when it is only the second key: it still unwraps data keys.
+        if (!string.IsNullOrWhiteSpace(options.MasterKey.File))
+        {
+            MasterKeyLoader.RefuseOpenPermissions(options.MasterKey.File, options);
+        }
+
         try
         {
             return new LocalMasterKeyWrapper(MasterKeyLoader.Load(options, Environment.GetEnvironmentVariable));

@@ -38,7 +38,7 @@ public sealed class ColumnDecryptionException : ColumnCryptoException
 /// Data keys could not be loaded, unwrapped, verified or created (wrong master key, KMS failure, tampered key row).
 /// ColumnCrypto never creates a new key after such a failure.
 /// </summary>
-public sealed class ColumnCryptoKeyException : ColumnCryptoException
+public class ColumnCryptoKeyException : ColumnCryptoException
 {
     /// <summary>Creates the exception.</summary>
     public ColumnCryptoKeyException(string message, int? keyVersion, Exception? innerException = null)

@@ -177,17 +177,13 @@ public sealed class FormatV1VectorTests
         Assert.Equal("new value", fixture.Instance.Encryptor.Decrypt<string>(column, stored));
     }
 
-    private static async Task<LoadedVectors> LoadAsync(CipherBackend cipher = CipherBackend.Auto)
+    private static Task<LoadedVectors> LoadAsync(CipherBackend cipher = CipherBackend.Auto)
     {
-        var store = new InMemoryDataKeyStore();
-        foreach (var row in Vectors.Keys)
-        {
-            Assert.True(await store.TryAddAsync(row.ToRecord(), CancellationToken.None));
-        }
-
+        // The vectors' key rows were written before key tables had a ring head: they load as a table of that time.
+        var store = InMemoryDataKeyStore.From(Vectors.Keys.Select(row => row.ToRecord()), null);
         var masterKey = MasterKeyFile.FromBytes(Convert.FromBase64String(Vectors.MasterKey));
         var instance = CryptoInstance.Create(store, masterKey, new FakeTimeProvider(Vectors.Clock), o => o.Cipher = cipher);
-        return new LoadedVectors(instance, masterKey);
+        return Task.FromResult(new LoadedVectors(instance, masterKey));
     }
 
     private sealed record LoadedVectors(CryptoInstance Instance, MasterKeyFile MasterKey) : IDisposable

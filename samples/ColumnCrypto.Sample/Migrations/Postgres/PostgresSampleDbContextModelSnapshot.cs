@@ -22,7 +22,7 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.EncryptedColumnRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.EncryptedColumnRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -86,9 +86,60 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_encrypted_columns", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.ReencryptionProgressRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.KeyRingRow", b =>
+                {
+                    b.Property<string>("KeyTable")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key_table");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.Property<byte[]>("Mac")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("mac");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("RingKeyWrappingKeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("ring_key_wrapping_key_id");
+
+                    b.Property<string>("RingKeyWrappingProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("ring_key_wrapping_provider");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<byte[]>("WrappedRingKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_ring_key");
+
+                    b.HasKey("KeyTable");
+
+                    b.ToTable("columncrypto_key_ring", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.ReencryptionProgressRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -152,6 +203,8 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_reencryption_progress", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Keys.DataKeyRecord", b =>
@@ -201,6 +254,8 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasKey("Version");
 
                     b.ToTable("columncrypto_data_keys", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Sample.Customer", b =>

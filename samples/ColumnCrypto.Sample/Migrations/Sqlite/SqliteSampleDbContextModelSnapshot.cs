@@ -17,7 +17,7 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.EncryptedColumnRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.EncryptedColumnRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -81,9 +81,60 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_encrypted_columns", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Reencryption.ReencryptionProgressRow", b =>
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.KeyRingRow", b =>
+                {
+                    b.Property<string>("KeyTable")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_table");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("generation");
+
+                    b.Property<byte[]>("Mac")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("mac");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("RingKeyWrappingKeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ring_key_wrapping_key_id");
+
+                    b.Property<string>("RingKeyWrappingProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ring_key_wrapping_provider");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<byte[]>("WrappedRingKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("wrapped_ring_key");
+
+                    b.HasKey("KeyTable");
+
+                    b.ToTable("columncrypto_key_ring", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.ReencryptionProgressRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
@@ -147,6 +198,8 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_reencryption_progress", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Keys.DataKeyRecord", b =>
@@ -196,6 +249,8 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasKey("Version");
 
                     b.ToTable("columncrypto_data_keys", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
             modelBuilder.Entity("ColumnCrypto.Sample.Customer", b =>
