@@ -9,6 +9,7 @@ using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,6 @@ public static class ColumnCryptoServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColumnCryptoOptions>, ColumnCryptoOptionsValidator>());
-        services.AddLogging();
 
         // One meter factory, so every ColumnCrypto package's instruments land on the same ColumnCrypto meter.
         services.AddMetrics();
@@ -98,19 +98,30 @@ public static class ColumnCryptoServiceCollectionExtensions
             sp.GetRequiredService<RolloverPolicy>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),
-            sp.GetRequiredService<ILogger<DataKeyManager>>()));
+            sp.GetLoggerFactory().CreateLogger<DataKeyManager>()));
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
-        services.AddHostedService<DataKeyRolloverService>();
+        services.AddHostedService(sp => new DataKeyRolloverService(
+            sp.GetRequiredService<IDataKeyManager>(),
+            sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetLoggerFactory().CreateLogger<DataKeyRolloverService>()));
         return new ColumnCryptoBuilder(services);
     }
+
+    /// <summary>
+    /// The application's logger factory, or one that discards everything when no logging is registered: the packages
+    /// depend on the logging abstractions only, and a host (or <c>services.AddLogging()</c>) brings the real one.
+    /// </summary>
+    internal static ILoggerFactory GetLoggerFactory(this IServiceProvider services) =>
+        services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 
     private static DataKeyLifecycle CreateLifecycle(IServiceProvider services)
     {
         var manager = services.GetRequiredService<DataKeyManager>();
         var store = services.GetRequiredService<IDataKeyStore>();
-        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var loggers = services.GetLoggerFactory();
         var schedule = services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Schedule;
         var retirement = new DataKeyRetirement(store, manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ColumnCryptoMetrics>(), loggers.CreateLogger<DataKeyLifecycle>());

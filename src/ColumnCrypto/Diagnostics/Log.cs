@@ -5,7 +5,7 @@ namespace ColumnCrypto.Diagnostics;
 /// <summary>Log messages with stable event ids. None of them carries key material or secrets.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {ActiveCount} active data keys (newest version {NewestVersion}, {UnwrappedCount} unwrapped now).")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Read the data key table: {ActiveCount} active key(s), newest version {NewestVersion}; {UnwrappedCount} unwrapped by this read, the others already held in memory.")]
     public static partial void KeyRingLoaded(ILogger logger, int activeCount, int newestVersion, int unwrappedCount);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Created data key version {Version}, wrapped by {Provider} key '{KeyId}'. Reason: {Reason}.")]
