@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "A rollover of data key version {Version} is due ({Reason}), but automatic key creation is off (schedule.autoGenerateKeys: false): an operator must create the next key.")]
     public static partial void RolloverDueButAutoGenerationOff(ILogger logger, int version, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Reading the data key table was cancelled; nothing was published or created.")]
+    public static partial void KeyLoadCancelled(ILogger logger);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "The host is stopping while starting: the data keys were not loaded at start-up, and no key was created. They are loaded on first use or at the next start.")]
+    public static partial void StartupCancelled(ILogger logger);
 }

@@ -209,7 +209,15 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
             }
 
             created?.Dispose();
-            Log.KeyLoadFailed(_logger, e);
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                Log.KeyLoadCancelled(_logger); // the caller stops; not a failure of the key table
+            }
+            else
+            {
+                Log.KeyLoadFailed(_logger, e);
+            }
+
             throw;
         }
 
