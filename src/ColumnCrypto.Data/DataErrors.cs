@@ -6,9 +6,8 @@ namespace ColumnCrypto.Data;
 internal static class DataErrors
 {
     public static ColumnCryptoKeyException NoKeyTable(ColumnCryptoDatabase database, DbException inner) =>
-        new($"The database has no data key table ({database.KeyTableDisplayName}). Apply the application's migrations (which include it), " +
-            "run 'columncrypto init', or create ColumnCrypto's tables with ColumnCryptoSchema.CreateMissingTablesAsync; " +
-            "if the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
+        new($"The database has no data key table ({database.KeyTableDisplayName}). {Schema.ColumnCryptoSchema.HowToCreate} " +
+            "If the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
 
     public static ColumnCryptoKeyException NoSuchKey(ColumnCryptoDatabase database, int version) =>
         new($"There is no data key version {version} in the key table {database.KeyTableDisplayName}.", version);

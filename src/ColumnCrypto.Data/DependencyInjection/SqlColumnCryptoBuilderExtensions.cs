@@ -51,7 +51,8 @@ public static class SqlColumnCryptoBuilderExtensions
         services.TryAddSingleton(sp => new EncryptedColumnRecording(
             sp.GetServices<IEncryptedColumnRecorder>(), sp.GetRequiredService<EncryptedColumnRegistry>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EncryptedColumnRecordingService>(sp => new EncryptedColumnRecordingService(
-            sp.GetServices<IEncryptedColumnRecorder>(), sp.GetRequiredService<EncryptedColumnRegistry>(), Loggers(sp).CreateLogger<EncryptedColumnRecordingService>())));
+            sp.GetServices<IEncryptedColumnRecorder>(), sp.GetRequiredService<EncryptedColumnRegistry>(), sp.GetRequiredService<ColumnCryptoDatabase>(),
+            Loggers(sp).CreateLogger<EncryptedColumnRecordingService>())));
         return builder.UseDataKeyStore(sp => new SqlDataKeyStore(sp.GetRequiredService<ColumnCryptoDatabase>));
     }
 
