@@ -6,9 +6,8 @@ namespace ColumnCrypto.Data;
 internal static class DataErrors
 {
     public static ColumnCryptoKeyException NoKeyTable(ColumnCryptoDatabase database, DbException inner) =>
-        new($"The database has no data key table ({database.KeyTableDisplayName}). Apply the application's migrations (which include it), " +
-            "run 'columncrypto init', or create ColumnCrypto's tables with ColumnCryptoSchema.CreateMissingTablesAsync; " +
-            "if the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
+        new($"The database has no data key table ({database.KeyTableDisplayName}). {Schema.ColumnCryptoSchema.HowToCreate} " +
+            "If the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
 
     public static ColumnCryptoKeyException NoKeyRingTable(ColumnCryptoDatabase database, DbException inner) =>
         new($"The database has no key ring table ({database.DisplayName(Schema.KeyRingTable.Definition)}), where ColumnCrypto keeps the authenticated head of " +

@@ -16,6 +16,7 @@ public sealed class CliUsageTests : IDisposable
     [InlineData(new[] { "rewrap", "--connection", "Data Source=x.db" }, "Give exactly one of --to-key-id ID or --to-local")]
     [InlineData(new[] { "reencrypt", "--batch-size", "0" }, "--batch-size: reencryption.batchSize must be a whole number from 1 to 100000")]
     [InlineData(new[] { "status", "--provider", "oracle" }, "'oracle'")]
+    [InlineData(new[] { "status", "--provider", "mysql" }, "--provider 'mysql' is not a database ColumnCrypto supports: give postgres or sqlite")]
     public async Task Bad_arguments_are_exit_2_with_the_reason(string[] args, string reason)
     {
         var result = await new CliRunner(_folder).RunAsync(args);
@@ -142,6 +143,16 @@ public sealed class CliUsageTests : IDisposable
         }
 
         Assert.Contains("Exit codes: 0 success", result.Output);
+        Assert.Contains("Usage:\n  columncrypto [command] [options]", result.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("--provider <postgres|sqlite>", result.Output);
+    }
+
+    [Fact]
+    public async Task Command_help_names_the_tool_as_it_is_typed()
+    {
+        var result = await new CliRunner(_folder).RunAsync("status", "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:\n  columncrypto status [options]", result.Output.ReplaceLineEndings("\n"));
     }
 
     public void Dispose()

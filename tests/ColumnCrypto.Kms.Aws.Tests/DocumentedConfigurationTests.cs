@@ -90,7 +90,8 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
         Assert.Equal("secret-from-the-environment", Kms(options).ExtraKmsConfig!.Credentials!.SecretAccessKey!.Reveal());
         Assert.Equal("with explicit credentials", host.Encryptor.Decrypt<string>(Email, stored));
         Assert.Equal(("awsKms", key.KeyId), Single(host));
-        Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3002);
+        var warning = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3002);
+        Assert.Contains("take the values from ${AWS_SECRET_ACCESS_KEY} references", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var host = KmsTestHost.ForKms(attempts.Url, missing);
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.False(error.IsTransient); // a refusal, not a network failure (the tool exits 5)
 
         Assert.Contains($"KMS key '{missing}' in region 'us-east-1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("NotFoundException", error.Message, StringComparison.Ordinal);
@@ -36,6 +37,7 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var host = KmsTestHost.ForKms(kms.Url, key.KeyId, region: "eu-west-1");
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.False(error.IsTransient); // a refusal, not a network failure (the tool exits 5)
 
         Assert.Contains($"KMS key '{key.KeyId}' in region 'eu-west-1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("plugins.awsKms.region", error.Message, StringComparison.Ordinal);
@@ -68,6 +70,7 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var attempts = new KmsFaultProxy(emulator.Url);
         using var starting = KmsTestHost.ForKms(attempts.Url, key.KeyId, running.Store);
         var startError = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => starting.Keys.InitializeAsync(CancellationToken.None));
+        Assert.False(startError.IsTransient);
         var rolloverError = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => running.Keys.RollOverAsync(CancellationToken.None));
 
         Assert.Contains("the key is disabled", startError.Message, StringComparison.Ordinal);
@@ -87,6 +90,7 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.True(error.IsTransient); // KMS unreachable: retry later (the tool exits 1)
 
         Assert.Contains("KMS key 'alias/columncrypto' in region 'us-east-1'", error.Message, StringComparison.Ordinal);
         Assert.Contains($"could not be reached at {nobody}", error.Message, StringComparison.Ordinal);
@@ -104,6 +108,7 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var host = KmsTestHost.ForKms(nobody, key.KeyId, writer.Store);
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.True(error.IsTransient); // KMS unreachable: retry later (the tool exits 1)
 
         Assert.Contains($"Decrypt of data key version 1 with KMS key '{key.KeyId}' in region 'us-east-1' ({nobody})", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, error.KeyVersion);

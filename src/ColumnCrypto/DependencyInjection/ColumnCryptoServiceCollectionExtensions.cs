@@ -10,6 +10,7 @@ using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -82,7 +83,6 @@ public static class ColumnCryptoServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColumnCryptoOptions>, ColumnCryptoOptionsValidator>());
-        services.AddLogging();
 
         // One meter factory, so every ColumnCrypto package's instruments land on the same ColumnCrypto meter.
         services.AddMetrics();
@@ -101,21 +101,32 @@ public static class ColumnCryptoServiceCollectionExtensions
             sp.GetRequiredService<RolloverPolicy>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),
-            sp.GetRequiredService<ILogger<DataKeyManager>>(),
+            sp.GetLoggerFactory().CreateLogger<DataKeyManager>(),
             sp.GetRequiredService<CipherBackendSelector>(),
             () => sp.GetService<IDataKeyUsage>()));
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
-        services.AddHostedService<DataKeyRolloverService>();
+        services.AddHostedService(sp => new DataKeyRolloverService(
+            sp.GetRequiredService<IDataKeyManager>(),
+            sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetLoggerFactory().CreateLogger<DataKeyRolloverService>()));
         return new ColumnCryptoBuilder(services);
     }
+
+    /// <summary>
+    /// The application's logger factory, or one that discards everything when no logging is registered: the packages
+    /// depend on the logging abstractions only, and a host (or <c>services.AddLogging()</c>) brings the real one.
+    /// </summary>
+    internal static ILoggerFactory GetLoggerFactory(this IServiceProvider services) =>
+        services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 
     private static DataKeyLifecycle CreateLifecycle(IServiceProvider services)
     {
         var manager = services.GetRequiredService<DataKeyManager>();
         var store = services.GetRequiredService<IDataKeyStore>();
-        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var loggers = services.GetLoggerFactory();
         var schedule = services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Schedule;
         var retirement = new DataKeyRetirement(manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ColumnCryptoMetrics>(), loggers.CreateLogger<DataKeyLifecycle>());

@@ -5,7 +5,7 @@ namespace ColumnCrypto.Diagnostics;
 /// <summary>Log messages with stable event ids. None of them carries key material or secrets.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {ActiveCount} active data keys (newest version {NewestVersion}, {UnwrappedCount} unwrapped now).")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Read the data key table: {ActiveCount} active key(s), newest version {NewestVersion}; {UnwrappedCount} unwrapped by this read, the others already held in memory.")]
     public static partial void KeyRingLoaded(ILogger logger, int activeCount, int newestVersion, int unwrappedCount);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Created data key version {Version}, wrapped by {Provider} key '{KeyId}'. Reason: {Reason}.")]
@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Started a new key ring in the key table {KeyTable} at version {Version}, on an operator's confirmed request: values under the versions of the lost key ring stay unreadable.")]
     public static partial void NewKeyRingStarted(ILogger logger, string keyTable, int version);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Debug, Message = "Reading the data key table was cancelled; nothing was published or created.")]
+    public static partial void KeyLoadCancelled(ILogger logger);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "The host is stopping while starting: the data keys were not loaded at start-up, and no key was created. They are loaded on first use or at the next start.")]
+    public static partial void StartupCancelled(ILogger logger);
 }

@@ -55,6 +55,13 @@ public class ColumnCryptoKeyException : ColumnCryptoException
 
     /// <summary>The key version concerned, when one is.</summary>
     public int? KeyVersion { get; }
+
+    /// <summary>
+    /// Whether the key service could not be reached or kept failing (network, timeout, throttling, a server error after
+    /// retries): trying again later may succeed, and nothing says the key rows or the wrapping key are wrong. False for
+    /// refusals and for keys that do not unwrap.
+    /// </summary>
+    public bool IsTransient { get; init; }
 }
 
 /// <summary>
@@ -78,4 +85,11 @@ public sealed class ColumnCryptoRefusedException : ColumnCryptoException
 
     /// <summary>The key version concerned, when one is.</summary>
     public int? KeyVersion { get; }
+
+    /// <summary>
+    /// Whether the key service could not be reached or kept failing (network, timeout, throttling, a server error after
+    /// retries): trying again later may succeed, and nothing says the key rows or the wrapping key are wrong. False for
+    /// refusals and for keys that do not unwrap.
+    /// </summary>
+    public bool IsTransient { get; init; }
 }

@@ -467,6 +467,10 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
                     ? $"this process keeps the keys it verified before (newest version {newest.Version}) and creates none"
                     : "no data key is used or created");
             }
+            else if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                Log.KeyLoadCancelled(_logger); // the caller stops; not a failure of the key table
+            }
             else
             {
                 Log.KeyLoadFailed(_logger, e);
