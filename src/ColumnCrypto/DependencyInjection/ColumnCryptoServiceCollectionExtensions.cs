@@ -89,7 +89,7 @@ public static class ColumnCryptoServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ColumnCryptoMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<RolloverPolicy>();
-        services.TryAddSingleton<CipherBackendSelector>();
+        services.TryAddSingleton(sp => new CipherBackendSelector(sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(), sp.GetLoggerFactory().CreateLogger<CipherBackendSelector>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<CipherBackendSelector>().Info);
         services.TryAddSingleton(CreateWrappers);
         services.TryAddSingleton<IDataKeyStore>(_ => throw new InvalidOperationException(
