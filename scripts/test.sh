@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: starts a throwaway PostgreSQL cluster and a KMS emulator (moto) on loopback, runs
+# Runs every test: starts a throwaway PostgreSQL cluster and a KMS emulator (moto) on loopback, builds the solution,
+# packs every package into a local folder feed (COLUMNCRYPTO_TEST_PACKAGES, for the documentation tests), runs
 # `dotnet test ColumnCrypto.sln`, and stops both, whatever happens. Extra arguments go to `dotnet test`.
 # Needs: the .NET 10 SDK. Installs PostgreSQL (apt) and moto (pip) when they are missing and it can.
 set -euo pipefail
@@ -29,8 +30,15 @@ if [ -z "${COLUMNCRYPTO_TEST_KMS_URL:-}" ]; then
   export COLUMNCRYPTO_TEST_KMS_URL="http://127.0.0.1:$KMS_PORT"
 fi
 
+# Build once, then pack every package into a local folder feed: the documentation tests build the README's code
+# against these packages, run its Quickstarts and install the tool from them, so a broken package fails here.
+dotnet build ColumnCrypto.sln -c Release -nologo
+dotnet pack ColumnCrypto.sln -c Release --no-build -nologo -o "$WORK/packages" >"$WORK/pack.log" || { cat "$WORK/pack.log"; exit 1; }
+export COLUMNCRYPTO_TEST_PACKAGES="$WORK/packages"
+log "packages: $(cd "$WORK/packages" && ls ./*.nupkg | sed 's#^\./##' | tr '\n' ' ')"
+
 set +e
-dotnet test ColumnCrypto.sln -c Release "$@" 2>&1 | tee "$WORK/dotnet-test.log"
+dotnet test ColumnCrypto.sln -c Release --no-build "$@" 2>&1 | tee "$WORK/dotnet-test.log"
 status=${PIPESTATUS[0]}
 set -e
 

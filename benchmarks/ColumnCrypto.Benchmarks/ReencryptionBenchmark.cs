@@ -48,18 +48,22 @@ public sealed class ReencryptionBenchContext(DbContextOptions<ReencryptionBenchC
 /// unchanged with one set-based UPDATE in one transaction, with as many workers (each on its own range of keys).
 /// Each re-encryption run follows a rollover, so every value moves to the new key; it is timed from the call to
 /// <see cref="ColumnReencryptor.RunAsync"/> to its return (coverage counts before and after included). The table is
-/// vacuumed before every timed step; the order of the two steps alternates between runs; medians are reported.
-/// Goal (issue 4): re-encryption at least half as fast as the plain read + update.
+/// vacuumed before every timed step; the order of the two steps alternates between runs, and so does the order of the
+/// worker counts; warm-up runs are discarded; medians are reported. It runs once per server given: the benchmark
+/// cluster with fsync, synchronous commit and full-page writes off, and a cluster with the server defaults (durable
+/// commits), reporting each server's settings as it states them.
+/// Goals (issue 13): re-encryption at least 0.6× the plain read + update with 1 worker, and faster with 2 workers than with 1.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- reencrypt [--rows N] [--runs N] [--batch N] [--output FILE] [--note TEXT] [--quick]</c>.
-/// PostgreSQL comes from COLUMNCRYPTO_BENCH_POSTGRES (scripts/bench.sh starts a throwaway cluster and sets it), or
-/// COLUMNCRYPTO_TEST_POSTGRES.
+/// <c>dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- reencrypt [--rows N] [--runs N] [--warmup N] [--batch N] [--output FILE] [--note TEXT] [--quick]</c>.
+/// PostgreSQL comes from COLUMNCRYPTO_BENCH_POSTGRES (or COLUMNCRYPTO_TEST_POSTGRES) and, when set,
+/// COLUMNCRYPTO_BENCH_POSTGRES_DEFAULTS (a server with default durability settings); scripts/bench.sh starts both.
 /// </remarks>
 public static class ReencryptionBenchmark
 {
     public const string Table = "reencrypt_people";
-    public const double RatioGoal = 0.5;
+    public const string DefaultsServerVariable = "COLUMNCRYPTO_BENCH_POSTGRES_DEFAULTS";
+    public const double RatioGoal = 0.6;
     private const int Columns = 3;
     private static readonly string[] ColumnNames = ["Email", "Name", "Phone"];
     private static readonly int[] WorkerCounts = [1, 2];
@@ -67,15 +71,44 @@ public static class ReencryptionBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var settings = Settings.Parse(args);
-        var server = Environment.GetEnvironmentVariable(EfBenchmark.PostgresVariable) ?? Environment.GetEnvironmentVariable("COLUMNCRYPTO_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(server))
+        var fast = Environment.GetEnvironmentVariable(EfBenchmark.PostgresVariable) ?? Environment.GetEnvironmentVariable("COLUMNCRYPTO_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(fast))
         {
             Console.Error.WriteLine($"{EfBenchmark.PostgresVariable} is not set: the re-encryption benchmark needs PostgreSQL (scripts/bench.sh starts a throwaway cluster).");
             return 2;
         }
 
-        var loadBefore = MicroRunner.LoadAverage();
+        var servers = new List<string> { fast };
+        if (Environment.GetEnvironmentVariable(DefaultsServerVariable) is { Length: > 0 } defaults)
+        {
+            servers.Add(defaults);
+        }
+
+        var loadBefore = MachineInfo.Uptime();
+        var results = new List<ServerResult>();
+        foreach (var server in servers)
+        {
+            results.Add(await MeasureServerAsync(server, settings));
+        }
+
+        var markdown = Report(settings, results, loadBefore, MachineInfo.Uptime());
+        Console.WriteLine(markdown);
+        if (settings.Output is { } file)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await File.WriteAllTextAsync(file, markdown);
+            Console.WriteLine($"Written to {file}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<ServerResult> MeasureServerAsync(string server, Settings settings)
+    {
         var connectionString = await CreateDatabaseAsync(server);
+        var description = await PostgresSettings.DescribeAsync(connectionString);
+        var durable = await PostgresSettings.IsDurableAsync(connectionString);
+        Console.WriteLine($"== server: {description}");
         using var masterKey = new TempMasterKey();
         var services = new ServiceCollection();
         services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path).UseDbContextKeyStore<ReencryptionBenchContext>().WithoutHostedService();
@@ -96,9 +129,10 @@ public static class ReencryptionBenchmark
         await SeedAsync(connectionString, provider.GetRequiredService<ColumnEncryptor>(), settings.Rows);
 
         var results = new List<Measurement>();
-        for (var run = 0; run < settings.Runs; run++)
+        for (var run = 0; run < settings.Warmup + settings.Runs; run++)
         {
-            foreach (var workers in WorkerCounts)
+            var measured = run >= settings.Warmup;
+            foreach (var workers in run % 2 == 0 ? WorkerCounts : WorkerCounts.Reverse())
             {
                 var plainFirst = (run + workers) % 2 == 0;
                 double plain = 0, reencrypt = 0;
@@ -122,24 +156,20 @@ public static class ReencryptionBenchmark
                 }
 
                 var measurement = new Measurement(workers, settings.Rows / plain, settings.Rows / reencrypt);
-                results.Add(measurement);
+                if (measured)
+                {
+                    results.Add(measurement);
+                }
+
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"run {run + 1}, {workers} worker(s): plain {measurement.PlainRowsPerSecond:F0} rows/s, re-encryption {measurement.ReencryptRowsPerSecond:F0} rows/s, ratio {measurement.Ratio:F2}"));
+                    $"{(measured ? $"run {run - settings.Warmup + 1}" : "warm-up")}, {workers} worker(s): plain {measurement.PlainRowsPerSecond:F0} rows/s, re-encryption {measurement.ReencryptRowsPerSecond:F0} rows/s, ratio {measurement.Ratio:F2}"));
             }
         }
 
         await VerifyAsync(connectionString, provider.GetRequiredService<ColumnEncryptor>(), await keys.GetCurrentVersionAsync(CancellationToken.None));
-        var markdown = Report(settings, results, loadBefore, MicroRunner.LoadAverage(), await ServerVersionAsync(connectionString));
-        Console.WriteLine(markdown);
-        if (settings.Output is { } file)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            await File.WriteAllTextAsync(file, markdown);
-            Console.WriteLine($"Written to {file}");
-        }
-
+        var version = await ServerVersionAsync(connectionString);
         await DropDatabaseAsync(server, connectionString);
-        return 0;
+        return new ServerResult(description, durable, version, results);
     }
 
     // ---- the two measured operations -------------------------------------------------------------------------
@@ -306,49 +336,57 @@ public static class ReencryptionBenchmark
 
     // ---- report ---------------------------------------------------------------------------------------------
 
-    private static string Report(Settings settings, List<Measurement> results, string loadBefore, string loadAfter, string postgresVersion)
+    private static string Report(Settings settings, List<ServerResult> servers, string loadBefore, string loadAfter)
     {
         var md = new StringBuilder()
             .AppendLine("# Re-encryption throughput (PostgreSQL)")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- reencrypt {settings.CommandLine}`")
-            .AppendLine($"with `{EfBenchmark.PostgresVariable}` naming a PostgreSQL server (`scripts/bench.sh reencrypt` starts a throwaway cluster and runs it).")
+            .AppendLine($"with `{EfBenchmark.PostgresVariable}` and `{DefaultsServerVariable}` naming two PostgreSQL servers on this machine (`scripts/bench.sh reencrypt` starts both as throwaway clusters:")
+            .AppendLine("one with fsync, synchronous commit and full-page writes off, one with the server defaults).")
             .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"{settings.Rows:N0} rows × {Columns} encrypted 40-character strings (bytea), batches of {settings.Batch} rows, {settings.Runs} run(s) per worker count, medians.")
+            .AppendLine(CultureInfo.InvariantCulture, $"{settings.Rows:N0} rows × {Columns} encrypted 40-character strings (bytea), batches of {settings.Batch} rows; per server {settings.Warmup} warm-up run(s), then {settings.Runs} measured runs per worker count; medians.")
             .AppendLine("- **plain read + update**: the same rows read in key order in batches and written back unchanged with one `UPDATE ... FROM unnest(...)` per batch, one transaction per batch; with N workers, each on its own key range.")
             .AppendLine("- **re-encryption**: after a rollover, `ColumnReencryptor.RunAsync` with `Workers = N`, `PauseBetweenBatches = 0`: each batch read with `FOR NO KEY UPDATE SKIP LOCKED` (only values not on the new key), every value decrypted, sealed under the new key and decrypted again to verify, written with one set-based `UPDATE` in the batch's transaction, progress stored about once a second; the key reload and the coverage counts before and after the run are included in the time.")
-            .AppendLine("- The table is vacuumed before every timed step; the order of the two steps alternates between runs. After the last run every value is checked to be on the newest key and to decrypt to the seeded text.")
+            .AppendLine("- Interleaved: within a run the two steps alternate which goes first, and the runs alternate which worker count goes first. The table is vacuumed before every timed step. After the last run every value is checked to be on the newest key and to decrypt to the seeded text.")
             .AppendLine()
             .AppendLine(MachineInfo.Markdown())
-            .AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL | {postgresVersion} (same machine, loopback) |")
-            .AppendLine(CultureInfo.InvariantCulture, $"| load average (1 min) before / after | {loadBefore} / {loadAfter} |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL | {servers[0].Version} (same machine, loopback) |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| load (`uptime`) before / after | {loadBefore} / {loadAfter} |")
             .AppendLine()
-            .AppendLine(settings.Note is null ? string.Empty : $"> {settings.Note}\n")
-            .AppendLine("## Results (medians)")
-            .AppendLine()
-            .AppendLine("| workers | plain read + update | re-encryption | ratio (re-encryption / plain) | goal ≥ 0.5 met |")
-            .AppendLine("| ---: | ---: | ---: | ---: | --- |");
-        foreach (var workers in WorkerCounts)
+            .AppendLine(settings.Note is null ? string.Empty : $"> {settings.Note}\n");
+        foreach (var server in servers)
         {
-            var runs = results.Where(r => r.Workers == workers).ToList();
-            var plain = Median(runs.Select(r => r.PlainRowsPerSecond));
-            var reencrypt = Median(runs.Select(r => r.ReencryptRowsPerSecond));
-            var ratio = Median(runs.Select(r => r.Ratio));
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {workers} | {plain:N0} rows/s | {reencrypt:N0} rows/s | {ratio:F2} | {MicroRunner.Yes(ratio >= RatioGoal)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {(server.Durable ? "Server defaults (durable commits)" : "Benchmark settings (not durable)")}")
+                .AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"PostgreSQL settings: `{server.Settings}`.")
+                .AppendLine()
+                .AppendLine("| workers | plain read + update | re-encryption | ratio (median of per-run ratios) | spread (min–max) | goal |")
+                .AppendLine("| ---: | ---: | ---: | ---: | --- | --- |");
+            foreach (var workers in WorkerCounts)
+            {
+                var runs = server.Runs.Where(r => r.Workers == workers).ToList();
+                var ratio = Median(runs.Select(r => r.Ratio));
+                var goal = workers == 1 ? $"≥ {RatioGoal}: {MicroRunner.Yes(ratio >= RatioGoal)}" : "";
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {workers} | {server.Plain(workers):N0} rows/s | {server.Reencrypt(workers):N0} rows/s | {ratio:F3} | {runs.Min(r => r.Ratio):F2}–{runs.Max(r => r.Ratio):F2} | {goal} |");
+            }
+
+            var faster = server.Reencrypt(2) / server.Reencrypt(1);
+            md.AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"2 workers re-encrypt {faster:F2}× as many rows per second as 1 (goal: more than 1): {MicroRunner.Yes(faster > 1)}.")
+                .AppendLine()
+                .AppendLine("| workers | plain rows/s | re-encryption rows/s | ratio |")
+                .AppendLine("| ---: | ---: | ---: | ---: |");
+            foreach (var r in server.Runs)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workers} | {r.PlainRowsPerSecond:N0} | {r.ReencryptRowsPerSecond:N0} | {r.Ratio:F2} |");
+            }
+
+            md.AppendLine();
         }
 
-        md.AppendLine()
-            .AppendLine("The ratio is the median of the per-run ratios (both steps of a run share the machine's state). On 2 cores the database and the client share the CPU, so a second worker adds less than it would with a database on its own machine.")
-            .AppendLine()
-            .AppendLine("## Every run")
-            .AppendLine()
-            .AppendLine("| workers | plain rows/s | re-encryption rows/s | ratio |")
-            .AppendLine("| ---: | ---: | ---: | ---: |");
-        foreach (var r in results)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workers} | {r.PlainRowsPerSecond:N0} | {r.ReencryptRowsPerSecond:N0} | {r.Ratio:F2} |");
-        }
-
+        md.AppendLine("The ratio is the median of the per-run ratios (both steps of a run share the machine's state). On 2 cores the database and the client share the CPU, so a second worker adds less than it would with a database on its own machine.");
         return md.ToString();
     }
 
@@ -363,11 +401,20 @@ public static class ReencryptionBenchmark
         public double Ratio => ReencryptRowsPerSecond / PlainRowsPerSecond;
     }
 
+    private sealed record ServerResult(string Settings, bool Durable, string Version, List<Measurement> Runs)
+    {
+        public double Plain(int workers) => Median(Runs.Where(r => r.Workers == workers).Select(r => r.PlainRowsPerSecond));
+
+        public double Reencrypt(int workers) => Median(Runs.Where(r => r.Workers == workers).Select(r => r.ReencryptRowsPerSecond));
+    }
+
     private sealed class Settings
     {
         public int Rows { get; private set; } = 100_000;
 
-        public int Runs { get; private set; } = 3;
+        public int Runs { get; private set; } = 9;
+
+        public int Warmup { get; private set; } = 1;
 
         public int Batch { get; private set; } = ReencryptionOptions.DefaultBatchSize;
 
@@ -388,11 +435,12 @@ public static class ReencryptionBenchmark
                 {
                     case "--rows": settings.Rows = int.Parse(Next(), CultureInfo.InvariantCulture); shown.Add($"--rows {settings.Rows}"); break;
                     case "--runs": settings.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); shown.Add($"--runs {settings.Runs}"); break;
+                    case "--warmup": settings.Warmup = int.Parse(Next(), CultureInfo.InvariantCulture); shown.Add($"--warmup {settings.Warmup}"); break;
                     case "--batch": settings.Batch = int.Parse(Next(), CultureInfo.InvariantCulture); shown.Add($"--batch {settings.Batch}"); break;
                     case "--output": settings.Output = Next(); shown.Add($"--output {settings.Output}"); break;
                     case "--note": settings.Note = Next(); break;
-                    case "--quick": settings.Rows = 10_000; settings.Runs = 1; shown.Add("--quick"); break;
-                    default: throw new ArgumentException($"Unknown option '{args[i]}' (reencrypt takes --rows, --runs, --batch, --output, --note, --quick).");
+                    case "--quick": settings.Rows = 10_000; settings.Runs = 1; settings.Warmup = 0; shown.Add("--quick"); break;
+                    default: throw new ArgumentException($"Unknown option '{args[i]}' (reencrypt takes --rows, --runs, --warmup, --batch, --output, --note, --quick).");
                 }
             }
 

@@ -36,20 +36,26 @@ PG_STARTED=""
 MOTO_PID=""
 KMS_PORT=""
 
+# Throwaway clusters trade durability for speed: a crash may lose or corrupt them, which tests and benchmarks accept.
+PG_FAST_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-# Starts a throwaway cluster in $WORK (trust auth, loopback only, no fsync) on a free port: sets PG_PORT.
+# Starts a throwaway cluster (trust auth, loopback only) on a free port: sets PG_PORT.
+# Optional: $1 its data folder (default $PG_DATA), $2 its server settings (default $PG_FAST_SETTINGS; "" for the
+# server defaults, which make every commit durable).
 start_postgres() {
   ensure_postgres
-  local bin
+  local bin data=${1:-$PG_DATA} settings=${2-$PG_FAST_SETTINGS}
   bin=$(pg_bin)
   PG_PORT=$(free_port)
   [ "$(id -u)" = 0 ] && chown postgres "$WORK"
-  as_pg "$bin/initdb" -D "$PG_DATA" -A trust -U postgres >/dev/null
-  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w start \
-    -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
-  PG_STARTED=1
-  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+  as_pg "$bin/initdb" -D "$data" -A trust -U postgres >/dev/null
+  # shellcheck disable=SC2086 # the settings are several words
+  as_pg "$bin/pg_ctl" -D "$data" -l "$data.log" -w start \
+    -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 $settings -c max_connections=300" >/dev/null
+  PG_STARTED="$PG_STARTED $data"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (${settings:-server default settings})"
 }
 
 # Starts moto_server (a KMS emulator) on a free loopback port and waits until it accepts connections: sets KMS_PORT.
@@ -67,6 +73,7 @@ start_moto() {
 
 # Stops what start_postgres and start_moto started (by their own data folder and process id), never anything else.
 stop_services() {
-  if [ -n "$PG_STARTED" ]; then as_pg "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true; fi
+  local data
+  for data in $PG_STARTED; do as_pg "$(pg_bin)/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true; done
   if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
 }

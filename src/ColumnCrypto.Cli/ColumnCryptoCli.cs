@@ -6,12 +6,22 @@ namespace ColumnCrypto.Cli;
 /// <summary>The <c>columncrypto</c> command line: its commands, and the entry point tests call in-process.</summary>
 internal static class ColumnCryptoCli
 {
-    public static RootCommand Build(CliEnvironment environment)
+    /// <summary>The command name, in usage lines and messages: what the dotnet tool installs.</summary>
+    public const string Name = "columncrypto";
+
+    public static Command Build(CliEnvironment environment)
     {
         var options = new CommonOptions();
-        var root = new RootCommand(
+
+        // Not a RootCommand: that one is named after the executable (ColumnCrypto.Cli.dll under the tool shim,
+        // testhost in tests), and usage lines must say what people type.
+        var root = new Command(Name,
             "ColumnCrypto operator tool: manage the data keys of an application's encrypted columns (create, inspect, rotate, rewrap, " +
-            "re-encrypt, retire, verify). " + ExitCodes.HelpText);
+            "re-encrypt, retire, verify). " + ExitCodes.HelpText)
+        {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
+        };
         options.AddTo(root);
         var runner = new CommandRunner(options, environment);
         root.Subcommands.Add(InitCommand.Create(runner));
@@ -21,6 +31,7 @@ internal static class ColumnCryptoCli
         root.Subcommands.Add(ReencryptCommand.Create(runner));
         root.Subcommands.Add(RetireCommand.Create(runner));
         root.Subcommands.Add(VerifyCommand.Create(runner));
+        root.Subcommands.Add(NewKeyRingCommand.Create(runner));
         return root;
     }
 

@@ -25,6 +25,7 @@ internal sealed class CommonOptions
     public Option<ColumnCryptoDatabaseProvider?> Provider { get; } = new("--provider")
     {
         Description = "postgres or sqlite, when the connection string does not show it.",
+        HelpName = "postgres|sqlite",
         Recursive = true,
         CustomParser = result =>
         {

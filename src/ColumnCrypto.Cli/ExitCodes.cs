@@ -18,21 +18,21 @@ internal static class ExitCodes
     /// <summary>Verification failed: a stored value does not decrypt (verify, or reencrypt meeting such a value).</summary>
     public const int VerificationFailed = 4;
 
-    /// <summary>Data keys cannot be unwrapped or verified: wrong master key, KMS key refused, tampered key row.</summary>
+    /// <summary>
+    /// Data keys cannot be unwrapped or verified: wrong master key, KMS key refused, tampered key row, key table
+    /// inconsistent with its ring head. A KMS that cannot be reached is <see cref="Error"/> (try again later), not this.
+    /// </summary>
     public const int KeyError = 5;
 
-    /// <summary>Refused because it would lose data: retiring a key version that values still use.</summary>
+    /// <summary>Refused because it would lose data: retiring a key version that values still use, a first key over existing encrypted values.</summary>
     public const int Refused = 6;
-
-    /// <summary>The command needs a library feature that this build does not have yet.</summary>
-    public const int NotAvailable = 7;
 
     /// <summary>Interrupted (Ctrl+C). Work done so far is kept; resumable commands continue when run again.</summary>
     public const int Cancelled = 130;
 
     public const string HelpText =
         "Exit codes: 0 success; 1 other error (database or KMS unreachable, unexpected); 2 usage error; " +
-        "3 configuration error; 4 verification failed (a value does not decrypt); 5 data keys cannot be unwrapped " +
-        "(wrong master key, KMS refused, tampered key row); 6 refused (a key version still in use); " +
-        "7 not available in this build; 130 interrupted.";
+        "3 configuration error; 4 verification failed (a value does not decrypt); 5 data keys cannot be unwrapped or verified " +
+        "(wrong master key, KMS refused, tampered key row, key table inconsistent with its ring head); 6 refused (a key version " +
+        "still in use, a first key over existing encrypted values); 130 interrupted.";
 }

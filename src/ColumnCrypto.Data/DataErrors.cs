@@ -6,9 +6,14 @@ namespace ColumnCrypto.Data;
 internal static class DataErrors
 {
     public static ColumnCryptoKeyException NoKeyTable(ColumnCryptoDatabase database, DbException inner) =>
-        new($"The database has no data key table ({database.KeyTableDisplayName}). Apply the application's migrations (which include it), " +
-            "run 'columncrypto init', or create ColumnCrypto's tables with ColumnCryptoSchema.CreateMissingTablesAsync; " +
-            "if the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
+        new($"The database has no data key table ({database.KeyTableDisplayName}). {Schema.ColumnCryptoSchema.HowToCreate} " +
+            "If the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
+
+    public static ColumnCryptoKeyException NoKeyRingTable(ColumnCryptoDatabase database, DbException inner) =>
+        new($"The database has no key ring table ({database.DisplayName(Schema.KeyRingTable.Definition)}), where ColumnCrypto keeps the authenticated head of " +
+            $"the key table {database.KeyTableDisplayName}. Add it: apply a new EF Core migration ('dotnet ef migrations add ColumnCryptoKeyRing'), " +
+            "run migrations/<provider>/0003_columncrypto_key_ring.sql, 'columncrypto init', or ColumnCryptoSchema.CreateMissingTablesAsync. " +
+            "The existing key rows are recorded in it at the next start.", null, inner);
 
     public static ColumnCryptoKeyException NoSuchKey(ColumnCryptoDatabase database, int version) =>
         new($"There is no data key version {version} in the key table {database.KeyTableDisplayName}.", version);

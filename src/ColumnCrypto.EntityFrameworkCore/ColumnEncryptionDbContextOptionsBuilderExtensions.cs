@@ -1,6 +1,7 @@
 using ColumnCrypto;
 using ColumnCrypto.EntityFrameworkCore;
 using ColumnCrypto.EntityFrameworkCore.Infrastructure;
+using ColumnCrypto.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,6 +53,13 @@ public static class ColumnEncryptionDbContextOptionsBuilderExtensions
         var settings = new ColumnEncryptionOptionsBuilder(extension);
         configure?.Invoke(settings);
         ((IDbContextOptionsBuilderInfrastructure)optionsBuilder).AddOrUpdateExtension(settings.Extension);
+
+        // SaveChanges reserves its encryptions before its transaction starts (see EncryptionReservationInterceptor).
+        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<EncryptionReservationInterceptor>().Any() != true)
+        {
+            optionsBuilder.AddInterceptors(new EncryptionReservationInterceptor(encryptor));
+        }
+
         return optionsBuilder;
     }
 

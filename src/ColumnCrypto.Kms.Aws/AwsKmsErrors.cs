@@ -36,7 +36,7 @@ internal sealed class AwsKmsErrors
 
     public ColumnCryptoKeyException ToKeyException(string operation, string keyId, KeyWrapContext context, Exception exception)
     {
-        var (what, fix) = Explain(operation, keyId, context, exception);
+        var (what, fix, transient) = Explain(operation, keyId, context, exception);
         var detail = Scrub(exception.Message);
 
         // Any credential value anywhere in the SDK exception (message, inner exceptions) keeps it out of ours.
@@ -44,10 +44,11 @@ internal sealed class AwsKmsErrors
         var message =
             $"AWS KMS {operation} of data key version {context.KeyVersion} with {_location.Describe(keyId)} failed: {what} " +
             $"({Outcome(exception)}{(string.IsNullOrWhiteSpace(detail) ? string.Empty : ": " + detail.TrimEnd('.'))}). {fix}";
-        return new ColumnCryptoKeyException(message, context.KeyVersion, leaked ? null : exception);
+        return new ColumnCryptoKeyException(message, context.KeyVersion, leaked ? null : exception) { IsTransient = transient };
     }
 
-    private (string What, string Fix) Explain(string operation, string keyId, KeyWrapContext context, Exception exception)
+    /// <summary>What went wrong, how to fix it, and whether it is transient (KMS unreachable or failing: retry later).</summary>
+    private (string What, string Fix, bool Transient) Explain(string operation, string keyId, KeyWrapContext context, Exception exception)
     {
         var code = (exception as AmazonServiceException)?.ErrorCode;
         switch (code)
@@ -55,58 +56,58 @@ internal sealed class AwsKmsErrors
             case "NotFoundException" or "InvalidArnException":
                 return ("the key does not exist there",
                     "Check plugins.awsKms.keyId (key id, key ARN, alias/NAME or alias ARN) and plugins.awsKms.region: a KMS key lives in exactly one " +
-                    "region and account, and the credentials in use must belong to (or be granted by) that account.");
+                    "region and account, and the credentials in use must belong to (or be granted by) that account.", false);
             case "DisabledException":
                 return ("the key is disabled",
                     $"Enable it ('aws kms enable-key --key-id {keyId} --region {_location.Region}'). Until then no data key it wraps can be " +
-                    "loaded and no new data key can be created; processes that already hold their data keys keep working.");
+                    "loaded and no new data key can be created; processes that already hold their data keys keep working.", false);
             case "KMSInvalidStateException":
                 return ("the key is not usable in its current state (for example pending deletion or pending import)",
                     "If it is pending deletion, cancel the deletion ('aws kms cancel-key-deletion') and enable it: once it is deleted, every data key " +
-                    "it wrapped, and every value encrypted under those, is lost.");
+                    "it wrapped, and every value encrypted under those, is lost.", false);
             case "InvalidCiphertextException":
                 return ($"KMS did not accept the wrapped key as one produced by this key for data key version {context.KeyVersion} " +
                         $"(encryption context {AwsKmsEncryptionContext.KeyVersionKey}={context.KeyVersion})",
                     "The key row was altered, or its wrapped key was copied from another row. Restore the data key table from a backup; " +
-                    "no new data key is created while keys cannot be read.");
+                    "no new data key is created while keys cannot be read.", false);
             case "IncorrectKeyException":
                 return ("the wrapped key was encrypted under a different KMS key",
                     "If keyId is an alias, it was probably re-pointed to another key: point it back (or configure the key that wrapped the data keys), " +
-                    "then move the data keys with a rewrap. Prefer KMS automatic key rotation, which keeps the key id.");
+                    "then move the data keys with a rewrap. Prefer KMS automatic key rotation, which keeps the key id.", false);
             case "InvalidKeyUsageException":
                 return ("the key cannot encrypt and decrypt",
-                    "Configure a symmetric encryption key (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT).");
+                    "Configure a symmetric encryption key (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT).", false);
             case "AccessDeniedException" or "UnrecognizedClientException" or "InvalidSignatureException" or "ExpiredTokenException"
                 or "InvalidClientTokenId" or "IncompleteSignature" or "MissingAuthenticationToken":
                 return ($"the credentials in use may not call kms:{operation} on this key",
                     "Allow kms:Encrypt and kms:Decrypt on the key's ARN for the IAM role the application runs as (see docs/aws-kms.md), check the " +
-                    "key policy, and check which credentials the AWS SDK picked up (profile, environment, expired session token).");
+                    "key policy, and check which credentials the AWS SDK picked up (profile, environment, expired session token).", false);
         }
 
         if (exception is AmazonServiceException service && (code is "ThrottlingException" or "KMSInternalException" or "DependencyTimeoutException"
                 or "KeyUnavailableException" || (int)service.StatusCode >= 500))
         {
-            return ("AWS KMS kept failing after the SDK's retries", TransientFix);
+            return ("AWS KMS kept failing after the SDK's retries", TransientFix, true);
         }
 
         if (exception is OperationCanceledException)
         {
-            return ("the call timed out after the SDK's retries", TransientFix);
+            return ("the call timed out after the SDK's retries", TransientFix, true);
         }
 
         if (IsNetworkFailure(exception))
         {
-            return ($"AWS KMS could not be reached at {_location.Endpoint} after the SDK's retries", TransientFix);
+            return ($"AWS KMS could not be reached at {_location.Endpoint} after the SDK's retries", TransientFix, true);
         }
 
         if (exception is AmazonServiceException)
         {
-            return ("AWS KMS refused the call", "Check the key, region and IAM permissions named above.");
+            return ("AWS KMS refused the call", "Check the key, region and IAM permissions named above.", false);
         }
 
         return ("the AWS SDK could not make the call",
             "If no credentials were found: run under an IAM role (EC2 instance profile, EKS service account), or give the AWS SDK credentials " +
-            "through its standard environment variables or profile; see docs/aws-kms.md.");
+            "through its standard environment variables or profile; see docs/aws-kms.md.", false);
     }
 
     private string TransientFix =>

@@ -14,8 +14,11 @@ internal static partial class AwsKmsLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
         Message = "plugins.awsKms.extraKmsConfig.credentials holds explicit AWS credentials (values not shown). This is not recommended: " +
                   "use an IAM role (EC2 instance profile, EKS service account) and remove extraKmsConfig; if you must keep them, " +
-                  "take the values from ${{ENV_VAR}} references rather than writing them in the file.")]
-    public static partial void ExplicitCredentials(ILogger logger);
+                  "take the values from {Reference} references rather than writing them in the file.")]
+    private static partial void ExplicitCredentials(ILogger logger, string reference);
+
+    // A template without placeholders is logged verbatim (its '{{' not unescaped), so the example is a value.
+    public static void ExplicitCredentials(ILogger logger) => ExplicitCredentials(logger, "${AWS_SECRET_ACCESS_KEY}");
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
         Message = "AWS KMS {Operation} for data key version {KeyVersion} with key '{KeyId}' in region '{Region}' failed after {ElapsedMs:F0} ms: {Outcome}.")]

@@ -43,6 +43,28 @@ public sealed class ColumnEncryptor
     /// <summary>Whether a stored value carries a ColumnCrypto header (it may still fail to decrypt if altered).</summary>
     public static bool IsCiphertext(ReadOnlySpan<byte> storedValue) => GetKeyVersion(storedValue) is not null;
 
+    /// <summary>
+    /// Reserves, in the key table, encryptions for <paramref name="count"/> more values under the newest key, unless this
+    /// process has that many reserved already. A process never encrypts more than it reserved: when its reservation is
+    /// used up, the next encryption waits for the key table. Call this before a bulk write inside a transaction that
+    /// holds the database's write lock (SQLite), where that wait could only end when the transaction does. EF Core's
+    /// <c>SaveChanges</c> calls it for you, before it starts its transaction.
+    /// </summary>
+    /// <param name="count">How many values are about to be encrypted.</param>
+    /// <param name="cancellationToken">Stops waiting for the key table.</param>
+    /// <exception cref="ColumnCryptoKeyException">The key table refused the reservation, or the key's count was lowered outside ColumnCrypto.</exception>
+    public Task ReserveAsync(long count, CancellationToken cancellationToken = default) => _keys.EnsureReservedAsync(count, cancellationToken);
+
+    /// <summary>Synchronous <see cref="ReserveAsync"/>, for synchronous <c>SaveChanges</c>.</summary>
+    /// <param name="count">How many values are about to be encrypted.</param>
+    public void Reserve(long count)
+    {
+        if (count > 0)
+        {
+            Task.Run(() => _keys.EnsureReservedAsync(count, CancellationToken.None)).GetAwaiter().GetResult();
+        }
+    }
+
     /// <summary>Encrypts <paramref name="value"/> for <paramref name="column"/> under the newest data key. Null stays null.</summary>
     /// <exception cref="NotSupportedException">The type cannot be encrypted.</exception>
     public byte[]? Encrypt<T>(EncryptedColumn column, T? value)
@@ -129,14 +151,20 @@ public sealed class ColumnEncryptor
     public byte[] Reencrypt(EncryptedColumn column, ReadOnlySpan<byte> storedValue)
     {
         ArgumentNullException.ThrowIfNull(column);
-        var plaintext = Decrypt<byte[]>(column, storedValue);
+
+        // The plaintext never leaves stack (or pooled, zeroed) memory: no array per value to allocate and wipe. A value
+        // too short to hold a plaintext gets an empty buffer, and Open says why it cannot be decrypted.
+        var length = Math.Max(EnvelopeCipher.PlaintextLength(storedValue), 0);
+        byte[]? rented = null;
+        var plaintext = length <= StackPlaintextLimit ? stackalloc byte[length] : Rent(length, out rented);
         try
         {
+            Open(column, storedValue, plaintext);
             return EncryptEncoded(column, plaintext);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            Release(plaintext, rented);
         }
     }
 
@@ -155,12 +183,19 @@ public sealed class ColumnEncryptor
         EnvelopeCipher.Seal(key, column, result);
         _metrics.ValuesEncrypted.Add(1);
 
-        var check = Decrypt<byte[]>(column, result.AsSpan());
-        var same = CryptographicOperations.FixedTimeEquals(check, encoded);
-        CryptographicOperations.ZeroMemory(check);
-        return same
-            ? result
-            : throw new CryptographicException($"The value of {column} re-encrypted under key version {key.Version} did not decrypt to the same plaintext; nothing was written.");
+        byte[]? rented = null;
+        var check = encoded.Length <= StackPlaintextLimit ? stackalloc byte[encoded.Length] : Rent(encoded.Length, out rented);
+        try
+        {
+            EnvelopeCipher.Open(key, column, result, check);
+            return CryptographicOperations.FixedTimeEquals(check, encoded)
+                ? result
+                : throw new CryptographicException($"The value of {column} re-encrypted under key version {key.Version} did not decrypt to the same plaintext; nothing was written.");
+        }
+        finally
+        {
+            Release(check, rented);
+        }
     }
 
     /// <summary>Null for types that can hold it; for a non-nullable value type, an error naming the column and the fix.</summary>
@@ -173,19 +208,14 @@ public sealed class ColumnEncryptor
     private T DecryptCore<T>(ValueCodec<T> codec, EncryptedColumn column, ReadOnlySpan<byte> stored)
     {
         var version = EnvelopeCipher.ReadKeyVersion(column, stored);
-        var key = _keys.GetDecryptionKey(version)
-            ?? throw CryptoErrors.UnknownKeyVersion(column, version, _keys.Current?.Newest?.Version);
-
         var length = EnvelopeCipher.PlaintextLength(stored);
         byte[]? rented = null;
         // Exactly the value's size on the stack: the runtime zero-fills stackalloc memory, and filling 512 bytes for
         // a 40-byte value is wasted work (about 10 ns of a 250 ns decrypt).
-        var plaintext = length <= StackPlaintextLimit
-            ? stackalloc byte[length]
-            : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        var plaintext = length <= StackPlaintextLimit ? stackalloc byte[length] : Rent(length, out rented);
         try
         {
-            EnvelopeCipher.Open(key, column, stored, plaintext);
+            OpenCore(column, version, stored, plaintext);
             T value;
             try
             {
@@ -201,11 +231,41 @@ public sealed class ColumnEncryptor
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            Release(plaintext, rented);
+        }
+    }
+
+    /// <summary>Authenticates and decrypts a stored value into <paramref name="plaintext"/> (its plaintext length), counting a failure.</summary>
+    private void Open(EncryptedColumn column, ReadOnlySpan<byte> stored, Span<byte> plaintext)
+    {
+        try
+        {
+            OpenCore(column, EnvelopeCipher.ReadKeyVersion(column, stored), stored, plaintext);
+            _metrics.ValuesDecrypted.Add(1);
+        }
+        catch (ColumnDecryptionException)
+        {
+            _metrics.DecryptionFailures.Add(1);
+            throw;
+        }
+    }
+
+    private void OpenCore(EncryptedColumn column, int version, ReadOnlySpan<byte> stored, Span<byte> plaintext)
+    {
+        var key = _keys.GetDecryptionKey(version)
+            ?? throw CryptoErrors.UnknownKeyVersion(column, version, _keys.Current?.Newest?.Version);
+        EnvelopeCipher.Open(key, column, stored, plaintext);
+    }
+
+    // Plaintext above StackPlaintextLimit bytes goes to a pooled buffer; every plaintext buffer is zeroed when released.
+    private static Span<byte> Rent(int length, out byte[]? rented) => (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+
+    private static void Release(Span<byte> plaintext, byte[]? rented)
+    {
+        CryptographicOperations.ZeroMemory(plaintext);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 }

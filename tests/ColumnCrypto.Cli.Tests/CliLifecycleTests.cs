@@ -49,6 +49,8 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
 
         var before = await StatusAsync(cli, common);
         Assert.Equal(2, before.GetProperty("currentVersion").GetInt32());
+        Assert.Equal("libsodium", before.GetProperty("cipher").GetProperty("backend").GetString());
+        Assert.Equal("auto", before.GetProperty("cipher").GetProperty("requested").GetString());
         Assert.Contains(before.GetProperty("columns").EnumerateArray(), c => c.GetProperty("valuesByVersion").TryGetProperty("1", out _));
 
         var reencrypt = await cli.RunAsync(["reencrypt", "--batch-size", "7", .. common]);
@@ -83,6 +85,7 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Matches(@"│ 1\s+│.*│ retired\s+│", status.Output);
         Assert.Matches(@"│ 2\s+│.*│ active, current\s+│", status.Output);
+        Assert.Contains("Cipher: libsodium (libsodium AES-256-GCM through NSec.Cryptography 26.", status.Output);
 
         var verify = await cli.RunAsync(["verify", .. common]);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -133,12 +136,32 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
     }
 
     [Fact]
+    public async Task Status_shows_the_platform_cipher_when_the_configuration_asks_for_it()
+    {
+        var connection = await postgres.CreateDatabaseAsync();
+        WriteConfig("columncrypto.yaml", "cipher: platform\nmasterKey:\n  file: master.key\n");
+        var cli = new CliRunner(_folder);
+        string[] common = ["--config", "columncrypto.yaml", "--connection", connection];
+        Assert.Equal(0, (await cli.RunAsync(["init", .. common])).ExitCode);
+
+        var status = await cli.RunAsync(["status", .. common]);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("Cipher: platform (System.Security.Cryptography.AesGcm", status.Output);
+        Assert.Contains("cipher is 'platform'; self-test passed", status.Output);
+
+        var cipher = (await StatusAsync(cli, common)).GetProperty("cipher");
+        Assert.Equal("platform", cipher.GetProperty("backend").GetString());
+        Assert.Equal("platform", cipher.GetProperty("requested").GetString());
+        Assert.False(cipher.TryGetProperty("selfTestFailure", out _)); // null: left out, as the tool does with every null
+    }
+
+    [Fact]
     public async Task A_wrong_master_key_is_exit_5_with_the_key_ids_and_no_stack_trace()
     {
         var connection = await postgres.CreateDatabaseAsync();
         WriteConfig("right.yaml", "masterKey:\n  file: right.key\n");
         WriteConfig("wrong.yaml", "masterKey:\n  file: wrong.key\n");
-        await File.WriteAllTextAsync(Path.Combine(_folder, "wrong.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        await WriteKeyFileAsync("wrong.key");
         var cli = new CliRunner(_folder);
         Assert.Equal(0, (await cli.RunAsync("init", "--config", "right.yaml", "--connection", connection)).ExitCode);
 
@@ -166,7 +189,7 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
     public async Task An_unreachable_database_is_exit_1_with_one_line()
     {
         WriteConfig("columncrypto.yaml", "masterKey:\n  file: master.key\n");
-        await File.WriteAllTextAsync(Path.Combine(_folder, "master.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        await WriteKeyFileAsync("master.key");
         var port = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()).Port;
         var closed = System.Net.Sockets.TcpListener.Create(0);
         closed.Start();
@@ -187,6 +210,17 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         using var document = JsonDocument.Parse(result.Output);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>A random master key file, owner-only (0600) as ColumnCrypto requires.</summary>
+    private async Task WriteKeyFileAsync(string name)
+    {
+        var path = Path.Combine(_folder, name);
+        await File.WriteAllTextAsync(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     private string WriteConfig(string name, string yaml)

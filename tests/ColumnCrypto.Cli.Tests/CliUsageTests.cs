@@ -16,6 +16,7 @@ public sealed class CliUsageTests : IDisposable
     [InlineData(new[] { "rewrap", "--connection", "Data Source=x.db" }, "Give exactly one of --to-key-id ID or --to-local")]
     [InlineData(new[] { "reencrypt", "--batch-size", "0" }, "--batch-size: reencryption.batchSize must be a whole number from 1 to 100000")]
     [InlineData(new[] { "status", "--provider", "oracle" }, "'oracle'")]
+    [InlineData(new[] { "status", "--provider", "mysql" }, "--provider 'mysql' is not a database ColumnCrypto supports: give postgres or sqlite")]
     public async Task Bad_arguments_are_exit_2_with_the_reason(string[] args, string reason)
     {
         var result = await new CliRunner(_folder).RunAsync(args);
@@ -45,6 +46,41 @@ public sealed class CliUsageTests : IDisposable
         Assert.Contains("bad.yaml:2:", result.Error);
         Assert.Contains("schedule.dataKeyRollOverLength", result.Error);
         Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("schedule:\n  dataKeyRollOverLength: 3000000\n", "bad.yaml:2: schedule.dataKeyRollOverLength must be a whole number of days from 1 to 36500")]
+    [InlineData("plugins:\n  awsKms:\n    plugin: 'awsKms'\n    isKms: true\n    keyId: alias/app\n    region: <your aws region>\n",
+        "bad.yaml:6: plugins.awsKms.region is still the documentation's placeholder '<your aws region>': replace it with an AWS region name")]
+    public async Task Out_of_range_numbers_and_documentation_placeholders_are_exit_3_naming_file_line_and_setting(string yaml, string reason)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder, "bad.yaml"), yaml);
+        var result = await new CliRunner(_folder).RunAsync("status", "--config", "bad.yaml", "--connection", "Data Source=app.db");
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains(reason, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_master_key_file_readable_by_others_is_exit_3_saying_chmod_600()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var cli = new CliRunner(_folder);
+        Assert.Equal(0, (await cli.RunAsync("init", "--connection", "Data Source=app.db")).ExitCode);
+        var keyFile = Path.Combine(_folder, ".columncrypto", "master.key");
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        foreach (var command in new[] { "status", "rotate" })
+        {
+            var result = await cli.RunAsync(command, "--connection", "Data Source=app.db");
+            Assert.True(result.ExitCode == 3, $"{command}: {result}");
+            Assert.Contains("(mode 0644)", result.Error);
+            Assert.Contains($"chmod 600 '{keyFile}'", result.Error);
+        }
     }
 
     [Fact]
@@ -107,6 +143,16 @@ public sealed class CliUsageTests : IDisposable
         }
 
         Assert.Contains("Exit codes: 0 success", result.Output);
+        Assert.Contains("Usage:\n  columncrypto [command] [options]", result.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("--provider <postgres|sqlite>", result.Output);
+    }
+
+    [Fact]
+    public async Task Command_help_names_the_tool_as_it_is_typed()
+    {
+        var result = await new CliRunner(_folder).RunAsync("status", "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:\n  columncrypto status [options]", result.Output.ReplaceLineEndings("\n"));
     }
 
     public void Dispose()

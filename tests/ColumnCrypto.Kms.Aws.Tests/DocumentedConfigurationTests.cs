@@ -5,8 +5,9 @@ namespace ColumnCrypto.Kms.Aws.Tests;
 
 /// <summary>
 /// The two <c>plugins.awsKms</c> snippets of the product documentation ("Manage Encryption Keys", steps 2 and "Adding
-/// Credentials in the KMS Configuration"), copied verbatim: they load as they are, and, with the placeholders filled in
-/// and <c>serviceUrl</c> pointing at the emulator, they drive the KMS wrapper.
+/// Credentials in the KMS Configuration"), copied verbatim: as they are, their placeholders are configuration errors
+/// that say to replace them; with the placeholders filled in and <c>serviceUrl</c> pointing at the emulator, they drive
+/// the KMS wrapper.
 /// </summary>
 [Collection(UsesKmsEmulator.Name)]
 public sealed class DocumentedConfigurationTests(KmsEmulator kms)
@@ -38,18 +39,17 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
     private static readonly IColumnCryptoPlugin[] Plugins = [AwsKmsPlugin.Instance];
 
     [Fact]
-    public void The_documented_snippets_load_verbatim()
+    public void The_documented_snippets_as_written_are_configuration_errors_that_say_to_replace_the_placeholders()
     {
-        var iamRole = ColumnCryptoYaml.Parse(IamRoleSnippet, "iam-role.yaml", Plugins, _ => null);
-        var explicitCredentials = ColumnCryptoYaml.Parse(ExplicitCredentialsSnippet, "explicit-credentials.yaml", Plugins, _ => null);
+        var iamRole = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.Parse(IamRoleSnippet, "iam-role.yaml", Plugins, _ => null));
+        var explicitCredentials = Assert.Throws<ColumnCryptoConfigurationException>(() =>
+            ColumnCryptoYaml.Parse(ExplicitCredentialsSnippet.Replace("<your key id>", "alias/app", StringComparison.Ordinal)
+                .Replace("<your aws region>", "eu-west-1", StringComparison.Ordinal), "explicit-credentials.yaml", Plugins, _ => null));
 
-        var kms = Kms(iamRole);
-        Assert.Equal(("awsKms", true, "<your key id>", "<your aws region>"), (kms.Plugin, kms.IsKms, kms.KeyId, kms.Region));
-        Assert.Null(kms.ExtraKmsConfig);
-        var credentials = Kms(explicitCredentials).ExtraKmsConfig!.Credentials!;
-        Assert.Equal("<your access key id>", credentials.AccessKeyId);
-        Assert.Equal("<your secret access key>", credentials.SecretAccessKey!.Reveal());
-        Assert.Equal("<your session token>", credentials.SessionToken!.Reveal());
+        Assert.Equal(("iam-role.yaml", 5, "plugins.awsKms.keyId"), (iamRole.Source, iamRole.Line, iamRole.Setting));
+        Assert.Contains("plugins.awsKms.keyId is still the documentation's placeholder '<your key id>': replace it with a KMS key id", iamRole.Message, StringComparison.Ordinal);
+        Assert.Equal(("plugins.awsKms.extraKmsConfig.credentials.accessKeyId", 9), (explicitCredentials.Setting, explicitCredentials.Line));
+        Assert.Contains("is still the documentation's placeholder '<your access key id>'", explicitCredentials.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,13 +90,15 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
         Assert.Equal("secret-from-the-environment", Kms(options).ExtraKmsConfig!.Credentials!.SecretAccessKey!.Reveal());
         Assert.Equal("with explicit credentials", host.Encryptor.Decrypt<string>(Email, stored));
         Assert.Equal(("awsKms", key.KeyId), Single(host));
-        Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3002);
+        var warning = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 3002);
+        Assert.Contains("take the values from ${AWS_SECRET_ACCESS_KEY} references", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_documented_snippet_without_region_fails_naming_the_setting_and_line()
     {
-        var yaml = string.Join('\n', IamRoleSnippet.Split('\n').Where(line => !line.Contains("region:", StringComparison.Ordinal)));
+        var yaml = string.Join('\n', IamRoleSnippet.Replace("<your key id>", "alias/app", StringComparison.Ordinal)
+            .Split('\n').Where(line => !line.Contains("region:", StringComparison.Ordinal)));
 
         var error = Assert.Throws<ColumnCryptoConfigurationException>(() => ColumnCryptoYaml.Parse(yaml, "no-region.yaml", Plugins, _ => null));
 
@@ -122,7 +124,7 @@ public sealed class DocumentedConfigurationTests(KmsEmulator kms)
 
     private static (string, string) Single(KmsTestHost host)
     {
-        var row = Assert.Single(host.Store.GetAllAsync(CancellationToken.None).GetAwaiter().GetResult());
+        var row = Assert.Single(host.Store.ReadAsync(CancellationToken.None).GetAwaiter().GetResult().Rows);
         return (row.WrappingProvider, row.WrappingKeyId);
     }
 }

@@ -57,7 +57,7 @@ public sealed class EnvelopeEncryptionTests(KmsEmulator kms)
 
         Assert.Equal("ada@example.com", reader.Encryptor.Decrypt<string>(Email, email));
         Assert.Equal(new DateOnly(1815, 12, 10), reader.Encryptor.Decrypt<DateOnly>(new EncryptedColumn("customers", "born"), born));
-        var row = Assert.Single(await writer.Store.GetAllAsync(CancellationToken.None));
+        var row = Assert.Single((await writer.Store.ReadAsync(CancellationToken.None)).Rows);
         Assert.Equal("awsKms", row.WrappingProvider);
         Assert.Equal(key.KeyId, row.WrappingKeyId);
     }
@@ -74,7 +74,7 @@ public sealed class EnvelopeEncryptionTests(KmsEmulator kms)
         var fresh = host.Encryptor.Encrypt(Email, "after rollover");
 
         Assert.Equal(2, version);
-        var rows = await host.Store.GetAllAsync(CancellationToken.None);
+        var rows = (await host.Store.ReadAsync(CancellationToken.None)).Rows;
         Assert.Equal([1, 2], rows.Select(r => r.Version));
         Assert.All(rows, r => Assert.Equal(("awsKms", key.KeyId), (r.WrappingProvider, r.WrappingKeyId)));
         Assert.Equal(2, ColumnEncryptor.GetKeyVersion(fresh));
@@ -90,7 +90,7 @@ public sealed class EnvelopeEncryptionTests(KmsEmulator kms)
         using var host = KmsTestHost.ForKms(kms.Url, key.KeyId);
         await host.Keys.InitializeAsync(CancellationToken.None);
         await host.Keys.RollOverAsync(CancellationToken.None);
-        var rows = await host.Store.GetAllAsync(CancellationToken.None);
+        var rows = (await host.Store.ReadAsync(CancellationToken.None)).Rows;
         await host.Store.TryUpdateWrappingAsync(1, key.KeyId, "awsKms", key.KeyId, rows[1].WrappedKey, CancellationToken.None);
         await host.Store.TryUpdateWrappingAsync(2, key.KeyId, "awsKms", key.KeyId, rows[0].WrappedKey, CancellationToken.None);
 
@@ -99,7 +99,7 @@ public sealed class EnvelopeEncryptionTests(KmsEmulator kms)
 
         Assert.Contains("data key version 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("InvalidCiphertextException", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await host.Store.GetAllAsync(CancellationToken.None)).Count);
+        Assert.Equal(2, ((await host.Store.ReadAsync(CancellationToken.None)).Rows).Count);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class EnvelopeEncryptionTests(KmsEmulator kms)
         using var reader = KmsTestHost.ForKms(kms.Url, alias, host.Store);
 
         Assert.Equal("via alias", reader.Encryptor.Decrypt<string>(Email, stored));
-        Assert.Equal(alias, Assert.Single(await host.Store.GetAllAsync(CancellationToken.None)).WrappingKeyId);
+        Assert.Equal(alias, Assert.Single((await host.Store.ReadAsync(CancellationToken.None)).Rows).WrappingKeyId);
     }
 
     [Fact]

@@ -21,11 +21,12 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var host = KmsTestHost.ForKms(attempts.Url, missing);
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.False(error.IsTransient); // a refusal, not a network failure (the tool exits 5)
 
         Assert.Contains($"KMS key '{missing}' in region 'us-east-1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("NotFoundException", error.Message, StringComparison.Ordinal);
         Assert.Contains("plugins.awsKms.keyId", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await host.Store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await host.Store.ReadAsync(CancellationToken.None)).Rows);
         Assert.Equal(1, attempts.Attempts); // not retried: it cannot heal
     }
 
@@ -36,10 +37,11 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var host = KmsTestHost.ForKms(kms.Url, key.KeyId, region: "eu-west-1");
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.False(error.IsTransient); // a refusal, not a network failure (the tool exits 5)
 
         Assert.Contains($"KMS key '{key.KeyId}' in region 'eu-west-1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("plugins.awsKms.region", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await host.Store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await host.Store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]
@@ -68,13 +70,14 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var attempts = new KmsFaultProxy(emulator.Url);
         using var starting = KmsTestHost.ForKms(attempts.Url, key.KeyId, running.Store);
         var startError = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => starting.Keys.InitializeAsync(CancellationToken.None));
+        Assert.False(startError.IsTransient);
         var rolloverError = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => running.Keys.RollOverAsync(CancellationToken.None));
 
         Assert.Contains("the key is disabled", startError.Message, StringComparison.Ordinal);
         Assert.Contains($"aws kms enable-key --key-id {key.KeyId}", startError.Message, StringComparison.Ordinal);
         Assert.Contains("DisabledException", rolloverError.Message, StringComparison.Ordinal);
-        Assert.Equal(1, attempts.Attempts); // not retried: it cannot heal
-        Assert.Single(await running.Store.GetAllAsync(CancellationToken.None));
+        Assert.Equal(2, attempts.Attempts); // the ring key's Decrypt and version 1's, each once: not retried, it cannot heal
+        Assert.Single((await running.Store.ReadAsync(CancellationToken.None)).Rows);
         Assert.Equal("written before the key was disabled", running.Encryptor.Decrypt<string>(Email, stored));
         Assert.Equal("still writing", running.Encryptor.Decrypt<string>(Email, running.Encryptor.Encrypt(Email, "still writing")));
     }
@@ -87,10 +90,11 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.True(error.IsTransient); // KMS unreachable: retry later (the tool exits 1)
 
         Assert.Contains("KMS key 'alias/columncrypto' in region 'us-east-1'", error.Message, StringComparison.Ordinal);
         Assert.Contains($"could not be reached at {nobody}", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await host.Store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await host.Store.ReadAsync(CancellationToken.None)).Rows);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"gave up after {clock.Elapsed}");
     }
 
@@ -104,10 +108,11 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         using var host = KmsTestHost.ForKms(nobody, key.KeyId, writer.Store);
 
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.Keys.InitializeAsync(CancellationToken.None));
+        Assert.True(error.IsTransient); // KMS unreachable: retry later (the tool exits 1)
 
         Assert.Contains($"Decrypt of data key version 1 with KMS key '{key.KeyId}' in region 'us-east-1' ({nobody})", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, error.KeyVersion);
-        Assert.Single(await writer.Store.GetAllAsync(CancellationToken.None));
+        Assert.Single((await writer.Store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]
@@ -157,7 +162,7 @@ public sealed class KmsFailureTests(KmsEmulator kms)
         Assert.Equal(before, during);
         Assert.Equal(1, ColumnEncryptor.GetKeyVersion(writtenDuringOutage));
         Assert.Equal(2, version);
-        var rows = await host.Store.GetAllAsync(CancellationToken.None);
+        var rows = (await host.Store.ReadAsync(CancellationToken.None)).Rows;
         Assert.Equal([1, 2], rows.Select(r => r.Version));
         Assert.Equal(("awsKms", key.KeyId), (rows[1].WrappingProvider, rows[1].WrappingKeyId));
         Assert.Equal(2, ColumnEncryptor.GetKeyVersion(host.Encryptor.Encrypt(Email, "after")));

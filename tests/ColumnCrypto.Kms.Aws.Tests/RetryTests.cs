@@ -21,11 +21,12 @@ public sealed class RetryTests(KmsEmulator kms)
 
         await host.Keys.InitializeAsync(CancellationToken.None);
 
-        // Creating version 1 is Encrypt and Decrypt (verify; the verified key is kept); the Encrypt took three attempts.
-        Assert.Equal(3 + 1, proxy.Attempts);
-        Assert.Equal(1, host.Kms.Count("Encrypt"));
+        // Creating version 1 is Encrypt and Decrypt (verify; the verified key is kept), and the same for the ring key of
+        // the first ring head; version 1's Encrypt took three attempts.
+        Assert.Equal(3 + 1 + 2, proxy.Attempts);
+        Assert.Equal(2, host.Kms.Count("Encrypt"));
         Assert.All(calls.GetMeasurementSnapshot(), m => Assert.Equal("success", m.Tags["outcome"]));
-        Assert.Single(await host.Store.GetAllAsync(CancellationToken.None));
+        Assert.Single((await host.Store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class RetryTests(KmsEmulator kms)
         // stale pooled one, which depends on pool timing, so only the upper bound of those is fixed.
         Assert.InRange(proxy.Attempts, 1 + AwsKmsClientFactory.MaxErrorRetry, 1 + AwsKmsClientFactory.MaxErrorRetry + AwsKmsClientFactory.MaxStaleConnectionRetries);
         Assert.Contains($"could not be reached at {proxy.Url} after the SDK's retries", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await host.Store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await host.Store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]
@@ -54,9 +55,9 @@ public sealed class RetryTests(KmsEmulator kms)
 
         await host.Keys.InitializeAsync(CancellationToken.None);
 
-        // Three failed sends, then Encrypt and the verifying Decrypt of version 1.
-        Assert.Equal(AwsKmsClientFactory.MaxErrorRetry + 2, transport.Sends);
-        Assert.Single(await host.Store.GetAllAsync(CancellationToken.None));
+        // Three failed sends, then Encrypt and the verifying Decrypt of version 1, and of the ring key.
+        Assert.Equal(AwsKmsClientFactory.MaxErrorRetry + 4, transport.Sends);
+        Assert.Single((await host.Store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]

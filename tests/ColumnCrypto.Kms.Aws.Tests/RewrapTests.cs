@@ -20,7 +20,7 @@ public sealed class RewrapTests(KmsEmulator kms)
     {
         using var masterKey = new LocalMasterKeyFile();
         var (store, values) = await WriteValuesUnderThreeVersionsAsync(o => o.MasterKey.File = masterKey.Path);
-        Assert.All(await store.GetAllAsync(CancellationToken.None), r => Assert.Equal("local", r.WrappingProvider));
+        Assert.All((await store.ReadAsync(CancellationToken.None)).Rows, r => Assert.Equal("local", r.WrappingProvider));
         var first = await kms.CreateKeyAsync();
         var second = await kms.CreateKeyAsync();
 
@@ -33,7 +33,7 @@ public sealed class RewrapTests(KmsEmulator kms)
             Assert.True(result.Complete);
         }
 
-        Assert.All(await store.GetAllAsync(CancellationToken.None), r => Assert.Equal(("awsKms", first.KeyId), (r.WrappingProvider, r.WrappingKeyId)));
+        Assert.All((await store.ReadAsync(CancellationToken.None)).Rows, r => Assert.Equal(("awsKms", first.KeyId), (r.WrappingProvider, r.WrappingKeyId)));
         using (var kmsOnly = KmsTestHost.ForKms(kms.Url, first.KeyId, store))
         {
             AssertAllDecrypt(kmsOnly, values);
@@ -52,11 +52,12 @@ public sealed class RewrapTests(KmsEmulator kms)
 
         // Proof that nothing needs the first key any more: disable it and read everything in a fresh process.
         await kms.DisableKeyAsync(first.KeyId);
-        Assert.All(await store.GetAllAsync(CancellationToken.None), r => Assert.Equal(("awsKms", second.KeyId), (r.WrappingProvider, r.WrappingKeyId)));
+        Assert.All((await store.ReadAsync(CancellationToken.None)).Rows, r => Assert.Equal(("awsKms", second.KeyId), (r.WrappingProvider, r.WrappingKeyId)));
         using var reader = KmsTestHost.ForKms(kms.Url, second.KeyId, store);
         AssertAllDecrypt(reader, values);
-        Assert.Equal(3, reader.Kms.Count("Decrypt"));
-        Assert.Equal(["1", "2", "3"], reader.Kms.DecryptedVersions.Order());
+        // One Decrypt per data key, and one for the ring key (version 0), rewrapped with them.
+        Assert.Equal(4, reader.Kms.Count("Decrypt"));
+        Assert.Equal(["0", "1", "2", "3"], reader.Kms.DecryptedVersions.Order());
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class RewrapTests(KmsEmulator kms)
             Assert.Equal([1, 2, 3], result.Rewrapped);
         }
 
-        Assert.All(await store.GetAllAsync(CancellationToken.None), r => Assert.Equal("local", r.WrappingProvider));
+        Assert.All((await store.ReadAsync(CancellationToken.None)).Rows, r => Assert.Equal("local", r.WrappingProvider));
         using var localOnly = KmsTestHost.Create(o => o.MasterKey.File = masterKey.Path, store);
         AssertAllDecrypt(localOnly, values);
     }
@@ -87,10 +88,10 @@ public sealed class RewrapTests(KmsEmulator kms)
         using var migrating = KmsTestHost.ForKms(kms.Url, key.KeyId, store, configure: o => o.MasterKey.File = masterKey.Path);
         var rewrap = migrating.Services.GetRequiredService<DataKeyLifecycle>();
 
-        // The target fails on its second wrap, as when the process or KMS goes away half-way.
-        var interrupted = new FailingOnSecondWrap(rewrap.ConfiguredKey);
+        // The target fails on its second data key (its first wrap is the ring key's), as when the process or KMS goes away half-way.
+        var interrupted = new FailingOnThirdWrap(rewrap.ConfiguredKey);
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => rewrap.RewrapAsync(interrupted));
-        var afterInterruption = await store.GetAllAsync(CancellationToken.None);
+        var afterInterruption = (await store.ReadAsync(CancellationToken.None)).Rows;
         var resumed = await rewrap.RewrapAsync(rewrap.ConfiguredKey);
 
         Assert.Contains("data key version 2", error.Message, StringComparison.Ordinal);
@@ -107,7 +108,7 @@ public sealed class RewrapTests(KmsEmulator kms)
     {
         using var masterKey = new LocalMasterKeyFile();
         var (store, _) = await WriteValuesUnderThreeVersionsAsync(o => o.MasterKey.File = masterKey.Path);
-        var rows = await store.GetAllAsync(CancellationToken.None);
+        var rows = (await store.ReadAsync(CancellationToken.None)).Rows;
 
         // Version 2's wrapped key replaced by version 3's, re-wrapped for version 2 so the wrapping itself is valid.
         using (var local = (IDisposable)RewrapTargets.LocalMasterKey(masterKey.Bytes))
@@ -123,8 +124,11 @@ public sealed class RewrapTests(KmsEmulator kms)
         var rewrap = migrating.Services.GetRequiredService<DataKeyLifecycle>();
         var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => rewrap.RewrapAsync(rewrap.ConfiguredKey));
 
+        // The key table is checked before anything is rewrapped: no row (and not the ring key) moved.
         Assert.Contains("commitment", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["awsKms", "local", "local"], (await store.GetAllAsync(CancellationToken.None)).Select(r => r.WrappingProvider));
+        var after = await store.ReadAsync(CancellationToken.None);
+        Assert.Equal(["local", "local", "local"], after.Rows.Select(r => r.WrappingProvider));
+        Assert.Equal("local", after.Head!.RingKeyWrappingProvider);
     }
 
     private static async Task<(InMemoryDataKeyStore Store, List<(byte[] Stored, string Plain)> Values)> WriteValuesUnderThreeVersionsAsync(Action<Configuration.ColumnCryptoOptions> configure)
@@ -163,7 +167,7 @@ public sealed class RewrapTests(KmsEmulator kms)
     }
 
     /// <summary>A real target wrapper whose second wrap fails: an interruption half-way through.</summary>
-    private sealed class FailingOnSecondWrap(IKeyWrapper inner) : IKeyWrapper
+    private sealed class FailingOnThirdWrap(IKeyWrapper inner) : IKeyWrapper
     {
         private int _wraps;
 
@@ -174,7 +178,7 @@ public sealed class RewrapTests(KmsEmulator kms)
         public bool CanUnwrap(string provider, string keyId) => inner.CanUnwrap(provider, keyId);
 
         public Task<byte[]> WrapAsync(ReadOnlyMemory<byte> dataKey, KeyWrapContext context, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _wraps) == 2
+            Interlocked.Increment(ref _wraps) == 3
                 ? throw new IOException("connection reset (simulated interruption)")
                 : inner.WrapAsync(dataKey, context, cancellationToken);
 

@@ -14,6 +14,7 @@ public sealed class SecretHygieneTests(KmsEmulator kms)
     private const string CanarySessionToken = "CANARY-TOKEN-x3Vb8";
     private static readonly string[] Canaries = [CanaryAccessKeyId, CanarySecretAccessKey, CanarySessionToken];
     private static readonly EncryptedColumn Email = new("customers", "email");
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     [Fact]
     public async Task Canary_credentials_never_appear_in_logs_exception_text_or_serialized_options()
@@ -56,6 +57,55 @@ public sealed class SecretHygieneTests(KmsEmulator kms)
             {
                 Assert.DoesNotContain(canary, text, StringComparison.Ordinal);
             }
+        }
+    }
+
+    [Fact]
+    public void Every_options_type_serialized_or_printed_shows_no_credential()
+    {
+        // Every options object reachable from the options, filled with canary credentials, by type.
+        var reachable = new Dictionary<Type, object>();
+        Collect(CanaryOptions("http://127.0.0.1:1", "alias/app"), reachable);
+        var optionTypes = new[] { typeof(ColumnCryptoOptions).Assembly, typeof(AwsKmsOptions).Assembly }
+            .SelectMany(a => a.GetExportedTypes())
+            .Where(t => t.IsClass && !t.IsAbstract && (t.Name.EndsWith("Options", StringComparison.Ordinal) || t == typeof(PluginOptionsCollection)))
+            .ToList();
+        Assert.Contains(typeof(AwsCredentialsOptions), optionTypes);
+
+        foreach (var type in optionTypes)
+        {
+            // A new options type fails here until this test reaches it (and so checks it).
+            Assert.True(reachable.TryGetValue(type, out var instance), $"{type.Name} is not reachable from the options: extend this test to cover it.");
+            foreach (var text in new[] { JsonSerializer.Serialize(instance, type), JsonSerializer.Serialize(instance, type, Indented), instance.ToString()!, $"{instance}" })
+            {
+                foreach (var canary in Canaries)
+                {
+                    Assert.False(text.Contains(canary, StringComparison.Ordinal), $"{type.Name} shows {canary}: {text}");
+                }
+            }
+        }
+    }
+
+    private static void Collect(object? value, Dictionary<Type, object> reachable)
+    {
+        if (value is null || value is string || value is SecretValue || !reachable.TryAdd(value.GetType(), value))
+        {
+            return;
+        }
+
+        if (value is PluginOptionsCollection plugins)
+        {
+            foreach (var (_, plugin) in plugins)
+            {
+                Collect(plugin, reachable);
+            }
+
+            return;
+        }
+
+        foreach (var property in value.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0 && p.PropertyType.Namespace?.StartsWith("ColumnCrypto", StringComparison.Ordinal) == true))
+        {
+            Collect(property.GetValue(value), reachable);
         }
     }
 

@@ -32,14 +32,14 @@ public sealed class ConcurrentRolloverTests
                 instance.Store.AddDelay = TimeSpan.FromMilliseconds(storeLatencyMs);
             }
 
-            Assert.Single(await store.GetAllAsync(CancellationToken.None));
+            Assert.Single((await store.ReadAsync(CancellationToken.None)).Rows);
 
             for (var round = 1; round <= 5; round++)
             {
                 time.Advance(TimeSpan.FromDays(365));
                 var results = RaceRollOverIfDue(instances);
 
-                var rows = await store.GetAllAsync(CancellationToken.None);
+                var rows = (await store.ReadAsync(CancellationToken.None)).Rows;
                 Assert.Equal(round + 1, rows.Count);
                 Assert.Equal(Enumerable.Range(1, round + 1), rows.Select(r => r.Version));
                 // Each instance either rolled over (or adopted the winner's key) or found nothing due any more.
@@ -87,7 +87,7 @@ public sealed class ConcurrentRolloverTests
             instances.ForEach(i => i.Store.AddDelay = TimeSpan.FromMilliseconds(10));
             RunTogether(instances, i => { i.Keys.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult(); return 0; });
 
-            var row = Assert.Single(await store.GetAllAsync(CancellationToken.None));
+            var row = Assert.Single((await store.ReadAsync(CancellationToken.None)).Rows);
             Assert.Equal(1, row.Version);
             foreach (var instance in instances)
             {
@@ -111,7 +111,7 @@ public sealed class ConcurrentRolloverTests
         var values = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         Parallel.For(0, 32, i => values.Add(instance.Encryptor.Encrypt(Email, i)!));
 
-        Assert.Single(await store.GetAllAsync(CancellationToken.None));
+        Assert.Single((await store.ReadAsync(CancellationToken.None)).Rows);
         Assert.Equal(1, instance.Store.Adds);
         // The creating process keeps the key it verified: it never unwraps it from the table again.
         Assert.Equal(0, unwraps.GetMeasurementSnapshot().Sum(m => m.Value));

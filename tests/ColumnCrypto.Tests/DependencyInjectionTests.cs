@@ -18,7 +18,7 @@ public sealed class DependencyInjectionTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
-    public void AddColumnCrypto_registers_the_encryptor_key_manager_options_logging_and_a_hosted_service()
+    public void AddColumnCrypto_registers_the_encryptor_key_manager_options_and_a_hosted_service()
     {
         using var masterKey = MasterKeyFile.Random();
         var services = new ServiceCollection();
@@ -26,15 +26,32 @@ public sealed class DependencyInjectionTests
 
         Assert.Contains(services, d => d.ServiceType == typeof(ColumnEncryptor) && d.Lifetime == ServiceLifetime.Singleton);
         Assert.Contains(services, d => d.ServiceType == typeof(IDataKeyManager) && d.Lifetime == ServiceLifetime.Singleton);
-        Assert.Contains(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(DataKeyRolloverService));
+        Assert.Contains(services, d => d.ServiceType == typeof(IHostedService));
 
         using var provider = services.BuildServiceProvider();
         Assert.NotNull(provider.GetRequiredService<ColumnEncryptor>());
         Assert.Same(provider.GetRequiredService<ColumnEncryptor>(), provider.GetRequiredService<ColumnEncryptor>());
         Assert.Same(provider.GetRequiredService<DataKeyManager>(), provider.GetRequiredService<IDataKeyManager>());
         Assert.Equal(masterKey.Path, provider.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.MasterKey.File);
-        Assert.NotNull(provider.GetRequiredService<ILogger<DependencyInjectionTests>>());
         Assert.Single(provider.GetServices<IHostedService>().OfType<DataKeyRolloverService>());
+
+        // The packages depend on the logging abstractions only: they register no logging of their own, and work without it.
+        Assert.Null(provider.GetService<ILoggerFactory>());
+    }
+
+    [Fact]
+    public async Task ColumnCrypto_logs_through_the_logging_the_application_registers_before_or_after_it()
+    {
+        using var masterKey = MasterKeyFile.Random();
+        var services = new ServiceCollection();
+        services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path).UseDataKeyStore(new InMemoryDataKeyStore());
+        services.AddFakeLogging();
+        await using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<IDataKeyManager>().InitializeAsync(None);
+
+        var logs = provider.GetRequiredService<Microsoft.Extensions.Logging.Testing.FakeLogCollector>().GetSnapshot();
+        Assert.Contains(logs, r => r.Id.Id == 1002 && r.Category == typeof(DataKeyManager).FullName);
     }
 
     [Fact]
@@ -73,7 +90,7 @@ public sealed class DependencyInjectionTests
         var keys = provider.GetRequiredService<IDataKeyManager>();
 
         await keys.InitializeAsync(None);
-        Assert.Equal(CryptoInstance.Epoch, Assert.Single(await store.GetAllAsync(None)).CreatedAt);
+        Assert.Equal(CryptoInstance.Epoch, Assert.Single((await store.ReadAsync(None)).Rows).CreatedAt);
         time.Advance(TimeSpan.FromDays(365));
         Assert.Equal(2, await keys.RollOverIfDueAsync(None));
     }
@@ -89,7 +106,7 @@ public sealed class DependencyInjectionTests
         await service.StartAsync(None);
         try
         {
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
             Assert.NotNull(provider.GetRequiredService<DataKeyManager>().Current?.Newest);
         }
         finally
@@ -117,7 +134,7 @@ public sealed class DependencyInjectionTests
         });
 
         Assert.Contains(variable, error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Fact]
@@ -133,9 +150,9 @@ public sealed class DependencyInjectionTests
         {
             // One check interval (60 minutes) after the key is 365 days old, the service has rolled over.
             time.Advance(TimeSpan.FromDays(365));
-            await WaitUntilAsync(async () => (await store.GetAllAsync(None)).Count == 2, () => time.Advance(TimeSpan.FromMinutes(60)));
+            await WaitUntilAsync(async () => ((await store.ReadAsync(None)).Rows).Count == 2, () => time.Advance(TimeSpan.FromMinutes(60)));
 
-            Assert.Equal(2, (await store.GetAllAsync(None)).Count);
+            Assert.Equal(2, ((await store.ReadAsync(None)).Rows).Count);
             var encryptor = provider.GetRequiredService<ColumnEncryptor>();
             Assert.Equal(2, ColumnEncryptor.GetKeyVersion(encryptor.Encrypt(Email, "x")));
         }

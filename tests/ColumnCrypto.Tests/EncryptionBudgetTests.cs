@@ -8,8 +8,9 @@ namespace ColumnCrypto.Tests;
 /// The encryption-count bound (<c>schedule.maxEncryptionsPerKey</c>, default 2^31, half the 2^32 safe limit for random
 /// 96-bit GCM nonces). What is enforced: each instance reserves encryptions in the key row in blocks of 65,536
 /// (<see cref="EncryptionBudget.BlockSize"/>) before it uses them, so the row's count is an upper bound of the
-/// encryptions all instances made; as soon as a reservation brings that count to the bound, the instance rolls over.
-/// A key therefore never encrypts more than the bound plus one block per instance (the reservation in flight).
+/// encryptions all instances made. A process never encrypts more than it reserved (it waits for the next block, or fails
+/// the write when the key table refuses), and a reservation is granted only up to the bound, so a key never encrypts
+/// more than the bound across all instances; the reservation that reaches it starts a rollover.
 /// </summary>
 public sealed class EncryptionBudgetTests
 {
@@ -40,7 +41,7 @@ public sealed class EncryptionBudgetTests
             await instance.Provider.PendingReservation;
 
             // The first block reserved (65,536 >= 10) already reached the bound: version 2 exists and encrypts.
-            var rows = await store.GetAllAsync(None);
+            var rows = (await store.ReadAsync(None)).Rows;
             Assert.True(rows.Count >= 2, $"expected a rollover, found {rows.Count} key(s)");
             Assert.True(rows[0].EncryptionCount >= 10, $"v1 count {rows[0].EncryptionCount}");
             var next = instance.Encryptor.Encrypt(Email, "after the bound")!;
@@ -58,6 +59,20 @@ public sealed class EncryptionBudgetTests
     }
 
     [Fact]
+    public async Task A_new_key_under_a_small_bound_is_not_due_before_it_encrypted_anything()
+    {
+        // Its row is written with its creator's first block, which is half the bound when the bound is small.
+        var (instance, store, masterKey) = await CryptoInstance.CreateInitializedAsync(o => o.Schedule.MaxEncryptionsPerKey = 10);
+        using (instance)
+        using (masterKey)
+        {
+            Assert.Equal(5, Assert.Single((await store.ReadAsync(None)).Rows).EncryptionCount);
+            Assert.Null(await instance.Keys.RollOverIfDueAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
+        }
+    }
+
+    [Fact]
     public async Task Encryptions_below_the_bound_do_not_roll_over()
     {
         var (instance, store, masterKey) = await CryptoInstance.CreateInitializedAsync(o => o.Schedule.MaxEncryptionsPerKey = 3 * EncryptionBudget.BlockSize);
@@ -71,7 +86,7 @@ public sealed class EncryptionBudgetTests
 
             await instance.Provider.PendingReservation;
 
-            var row = Assert.Single(await store.GetAllAsync(None));
+            var row = Assert.Single((await store.ReadAsync(None)).Rows);
             Assert.Equal(EncryptionBudget.BlockSize, row.EncryptionCount);
             Assert.Null(await instance.Keys.RollOverIfDueAsync(None));
             Assert.Equal(1, ColumnEncryptor.GetKeyVersion(instance.Encryptor.Encrypt(Email, 0)));
@@ -79,9 +94,9 @@ public sealed class EncryptionBudgetTests
     }
 
     [Fact]
-    public async Task Encryption_counts_add_up_across_instances_in_the_key_table()
+    public async Task Encryption_counts_add_up_across_instances_and_together_they_never_pass_the_bound()
     {
-        // Bound between one and two blocks: neither instance alone reaches it, the two together do.
+        // Bound between one and two blocks: each instance reserves half of it at a time.
         var bound = EncryptionBudget.BlockSize + 1;
         var (a, store, masterKey) = await CryptoInstance.CreateInitializedAsync(o => o.Schedule.MaxEncryptionsPerKey = bound);
         using (a)
@@ -89,18 +104,30 @@ public sealed class EncryptionBudgetTests
         using (var b = CryptoInstance.Create(store, masterKey, a.Time, o => o.Schedule.MaxEncryptionsPerKey = bound))
         {
             await b.Keys.InitializeAsync(None);
-
-            a.Encryptor.Encrypt(Email, "from A");
-            await a.Provider.PendingReservation;
-            Assert.Single(await store.GetAllAsync(None));
-
-            b.Encryptor.Encrypt(Email, "from B");
             await b.Provider.PendingReservation;
+            Assert.Equal(2 * (bound / 2), (await store.ReadAsync(None)).Rows[0].EncryptionCount);
 
-            var rows = await store.GetAllAsync(None);
-            Assert.Equal(2, rows.Count);
-            Assert.Equal(2 * EncryptionBudget.BlockSize, rows[0].EncryptionCount);
+            // Both write, interleaved, until each has moved on from v1: together they never pass the bound under v1.
+            var underV1 = 0;
+            var aOnV1 = true;
+            var bOnV1 = true;
+            for (var i = 0; aOnV1 || bOnV1; i++)
+            {
+                aOnV1 = aOnV1 && Count(a, i, ref underV1);
+                bOnV1 = bOnV1 && Count(b, i, ref underV1);
+                Assert.True(underV1 <= bound, $"{underV1} values under v1, above the bound {bound}");
+            }
+
+            Assert.True(underV1 > bound / 2, $"only {underV1} values under v1");
+            Assert.True((await store.ReadAsync(None)).Rows[0].EncryptionCount >= underV1);
         }
+    }
+
+    private static bool Count(CryptoInstance instance, int value, ref int underV1)
+    {
+        var onV1 = ColumnEncryptor.GetKeyVersion(instance.Encryptor.Encrypt(Email, value)) == 1;
+        underV1 += onV1 ? 1 : 0;
+        return onV1;
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class KeyCreationTests
         var error = Assert.Throws<ColumnDecryptionException>(() => reader.Encryptor.Decrypt<string>(Email, stored));
 
         Assert.Contains("key version 1 is not in the data key table", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await empty.GetAllAsync(None));
+        Assert.Empty((await empty.ReadAsync(None)).Rows);
         Assert.Equal(0, reader.Store.AddAttempts);
     }
 
@@ -44,7 +44,7 @@ public sealed class KeyCreationTests
         var stored = instance.Encryptor.Encrypt(Email, "ada@example.com")!;
 
         Assert.Equal(1, ColumnEncryptor.GetKeyVersion(stored));
-        Assert.Single(await store.GetAllAsync(None));
+        Assert.Single((await store.ReadAsync(None)).Rows);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class KeyCreationTests
         Assert.Contains("automatic key creation is off (schedule.autoGenerateKeys: false)", error.Message, StringComparison.Ordinal);
         Assert.Contains("columncrypto rotate", error.Message, StringComparison.Ordinal);
         Assert.Throws<ColumnCryptoKeyException>(() => instance.Encryptor.Encrypt(Email, "ada@example.com"));
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class KeyCreationTests
 
         instance.Time.Advance(TimeSpan.FromDays(31));
         Assert.Null(await instance.Keys.RollOverIfDueAsync(None));
-        Assert.Single(await store.GetAllAsync(None));
+        Assert.Single((await store.ReadAsync(None)).Rows);
         Assert.Contains(instance.Logs.GetSnapshot(), r => r.Id.Id == 1009 && r.Message.Contains("automatic key creation is off", StringComparison.Ordinal));
 
         Assert.Equal(2, await lifecycle.RotateAsync(None));

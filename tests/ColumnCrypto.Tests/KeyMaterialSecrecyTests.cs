@@ -36,7 +36,7 @@ public sealed class KeyMaterialSecrecyTests
 
             texts.AddRange(instance.Provider.Current!.Keys.Select(k => k.ToString()));
             texts.AddRange(instance.Provider.Current!.Records.Select(r => r.ToString()));
-            texts.AddRange((await store.GetAllAsync(None)).Select(r => r.ToString()));
+            texts.AddRange(((await store.ReadAsync(None)).Rows).Select(r => r.ToString()));
             texts.AddRange(instance.Provider.Wrappers.All.Select(w => w.ToString() ?? string.Empty));
             texts.Add(instance.Provider.Wrappers.ToString() ?? string.Empty);
             using (var wrapper = masterKey.CreateWrapper())
@@ -63,31 +63,21 @@ public sealed class KeyMaterialSecrecyTests
                 logs.AddRange(wrong.Logs.GetSnapshot());
             }
 
-            var rows = await store.GetAllAsync(None);
-            var tampered = new InMemoryDataKeyStore();
-            foreach (var row in rows)
-            {
-                row.Commitment[0] ^= 1;
-                await tampered.TryAddAsync(row, None);
-            }
+            var tampered = InMemoryDataKeyStore.From(await store.ReadAsync(None));
+            tampered.Tamper(rows => rows.ForEach(row => row.Commitment[0] ^= 1));
 
             using (var onTampered = CryptoInstance.Create(tampered, masterKey, instance.Time))
             {
-                texts.Add((await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => onTampered.Keys.InitializeAsync(None))).ToString());
+                texts.Add((await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => onTampered.Keys.InitializeAsync(None))).ToString());
                 logs.AddRange(onTampered.Logs.GetSnapshot());
             }
 
-            var swapped = new InMemoryDataKeyStore();
-            rows = await store.GetAllAsync(None);
-            (rows[0].WrappedKey, rows[1].WrappedKey) = (rows[1].WrappedKey, rows[0].WrappedKey);
-            foreach (var row in rows)
-            {
-                await swapped.TryAddAsync(row, None);
-            }
+            var swapped = InMemoryDataKeyStore.From(await store.ReadAsync(None));
+            swapped.Tamper(rows => (rows[0].WrappedKey, rows[1].WrappedKey) = (rows[1].WrappedKey, rows[0].WrappedKey));
 
             using (var onSwapped = CryptoInstance.Create(swapped, masterKey, instance.Time))
             {
-                texts.Add((await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => onSwapped.Keys.InitializeAsync(None))).ToString());
+                texts.Add((await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => onSwapped.Keys.InitializeAsync(None))).ToString());
                 logs.AddRange(onSwapped.Logs.GetSnapshot());
             }
 
@@ -126,7 +116,7 @@ public sealed class KeyMaterialSecrecyTests
             var dataKeys = instance.Provider.Current!.Keys.Select(k => k.Material.ToArray()).ToList();
             Assert.Equal(2, dataKeys.Count);
 
-            foreach (var row in await store.GetAllAsync(None))
+            foreach (var row in (await store.ReadAsync(None)).Rows)
             {
                 foreach (var secret in dataKeys.Append(masterKey.Bytes))
                 {
@@ -147,7 +137,7 @@ public sealed class KeyMaterialSecrecyTests
             await instance.Keys.RollOverAsync(None);
             var keys = instance.Provider.Current!.Keys.ToList();
             var wrapper = instance.Provider.Wrappers.Primary;
-            var row = (await store.GetAllAsync(None))[0];
+            var row = ((await store.ReadAsync(None)).Rows)[0];
             Assert.All(keys, k => Assert.True(k.Material.ContainsAnyExcept((byte)0)));
             (await wrapper.UnwrapAsync(row.WrappedKey, row.WrappingKeyId, new Wrapping.KeyWrapContext(1), None)).AsSpan().Clear();
 
@@ -173,8 +163,7 @@ public sealed class KeyMaterialSecrecyTests
             await instance.Keys.RollOverAsync(None);
             var v1 = instance.Provider.Current!.Keys.Single(k => k.Version == 1);
 
-            Assert.True(await store.TrySetStatusAsync(1, DataKeyStatus.Active, DataKeyStatus.Retired, None));
-            await instance.Keys.RefreshAsync(None);
+            Assert.True(await instance.Provider.TryChangeRowAsync(new KeyRowChange(1, DataKeyStatus.Active) { Status = DataKeyStatus.Retired }, None));
 
             Assert.DoesNotContain(instance.Provider.Current!.Keys, k => k.Version == 1);
             Assert.False(v1.Material.ContainsAnyExcept((byte)0));

@@ -5,7 +5,8 @@ namespace ColumnCrypto.Tests;
 
 /// <summary>
 /// A key row whose wrapped key was swapped, replaced or altered, or whose commitment or creation time was changed,
-/// is refused with <see cref="ColumnCryptoKeyException"/>, and no new key is created on top of it (fail closed).
+/// is refused with <see cref="ColumnCryptoKeyException"/> (a <see cref="ColumnCryptoKeyRingException"/> when the ring
+/// head already shows the row is not the one it records), and no new key is created on top of it (fail closed).
 /// </summary>
 public sealed class KeyRowTamperingTests
 {
@@ -20,7 +21,7 @@ public sealed class KeyRowTamperingTests
         using (masterKey)
         {
             await writer.Keys.RollOverAsync(None);
-            var rows = await store.GetAllAsync(None);
+            var rows = (await store.ReadAsync(None)).Rows;
             Assert.True(await store.TryUpdateWrappingAsync(1, masterKey.KeyId, "local", masterKey.KeyId, rows[1].WrappedKey, None));
             Assert.True(await store.TryUpdateWrappingAsync(2, masterKey.KeyId, "local", masterKey.KeyId, rows[0].WrappedKey, None));
 
@@ -36,7 +37,7 @@ public sealed class KeyRowTamperingTests
         using (masterKey)
         {
             await writer.Keys.RollOverAsync(None);
-            var rows = await store.GetAllAsync(None);
+            var rows = (await store.ReadAsync(None)).Rows;
 
             // v2 now claims v1's key: values written under v2 would be readable with v1's key, or vice versa.
             Assert.True(await store.TryUpdateWrappingAsync(2, masterKey.KeyId, "local", masterKey.KeyId, rows[0].WrappedKey, None));
@@ -54,22 +55,23 @@ public sealed class KeyRowTamperingTests
         using (masterKey)
         {
             await writer.Keys.RollOverAsync(None);
-            var rows = await store.GetAllAsync(None);
+            var table = await store.ReadAsync(None);
+            var rows = table.Rows;
 
             // Row 2 replaced by row 1's wrapped key and commitment, re-wrapped for version 2 by someone holding the
             // master key: the unwrap succeeds, only the commitment (bound to the version) can catch it.
             using var wrapper = masterKey.CreateWrapper();
             var v1Key = await wrapper.UnwrapAsync(rows[0].WrappedKey, masterKey.KeyId, new Wrapping.KeyWrapContext(1), None);
             var rewrapped = await wrapper.WrapAsync(v1Key, new Wrapping.KeyWrapContext(2), None);
-            var tampered = Copy(rows, r => r.Version == 2, r =>
+            var tampered = Copy(table, r => r.Version == 2, r =>
             {
                 r.WrappedKey = rewrapped;
                 r.Commitment = rows[0].Commitment;
             });
 
+            // The ring head records version 2's commitment: the substituted row is reported as replaced.
             var error = await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 2);
-            Assert.Contains("commitment", error.Message, StringComparison.Ordinal);
-            Assert.Equal(2, error.KeyVersion);
+            Assert.Contains("version 2 is not the key the ring head records (its commitment differs): replaced", error.Message, StringComparison.Ordinal);
         }
     }
 
@@ -80,14 +82,12 @@ public sealed class KeyRowTamperingTests
         using (writer)
         using (masterKey)
         {
-            var rows = await store.GetAllAsync(None);
-            var tampered = Copy(rows, r => r.Version == 1, r => r.Commitment[0] ^= 1);
+            var tampered = Copy(await store.ReadAsync(None), r => r.Version == 1, r => r.Commitment[0] ^= 1);
 
             var error = await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 1);
 
-            Assert.Contains("Data key version 1 failed its commitment check", error.Message, StringComparison.Ordinal);
-            Assert.Contains("No new data key is created", error.Message, StringComparison.Ordinal);
-            Assert.Equal(1, error.KeyVersion);
+            Assert.Contains("version 1 is not the key the ring head records (its commitment differs): replaced", error.Message, StringComparison.Ordinal);
+            Assert.Contains("No data key is created", error.Message, StringComparison.Ordinal);
         }
     }
 
@@ -98,7 +98,7 @@ public sealed class KeyRowTamperingTests
         using (writer)
         using (masterKey)
         {
-            var tampered = Copy(await store.GetAllAsync(None), r => r.Version == 1, r => r.Commitment = []);
+            var tampered = Copy(await store.ReadAsync(None), r => r.Version == 1, r => r.Commitment = []);
             await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 1);
         }
     }
@@ -111,7 +111,7 @@ public sealed class KeyRowTamperingTests
         using (masterKey)
         {
             // Moving CreatedAt forward would postpone the rollover: the commitment covers it.
-            var tampered = Copy(await store.GetAllAsync(None), r => r.Version == 1, r => r.CreatedAt = r.CreatedAt.AddDays(300));
+            var tampered = Copy(await store.ReadAsync(None), r => r.Version == 1, r => r.CreatedAt = r.CreatedAt.AddDays(300));
             var error = await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 1);
             Assert.Contains("commitment", error.Message, StringComparison.Ordinal);
         }
@@ -127,7 +127,7 @@ public sealed class KeyRowTamperingTests
         using (writer)
         using (masterKey)
         {
-            var tampered = Copy(await store.GetAllAsync(None), r => r.Version == 1, r => r.WrappedKey[index] ^= 0x80);
+            var tampered = Copy(await store.ReadAsync(None), r => r.Version == 1, r => r.WrappedKey[index] ^= 0x80);
             var error = await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 1);
             Assert.Contains("Cannot unwrap data key version 1", error.Message, StringComparison.Ordinal);
             Assert.Contains("No new data key is created", error.Message, StringComparison.Ordinal);
@@ -143,7 +143,7 @@ public sealed class KeyRowTamperingTests
         {
             foreach (var length in new[] { 0, 1, 28, 44, 59 })
             {
-                var tampered = Copy(await store.GetAllAsync(None), r => r.Version == 1, r => r.WrappedKey = r.WrappedKey[..length]);
+                var tampered = Copy(await store.ReadAsync(None), r => r.Version == 1, r => r.WrappedKey = r.WrappedKey[..length]);
                 await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 1);
             }
         }
@@ -157,12 +157,8 @@ public sealed class KeyRowTamperingTests
         using (masterKey)
         {
             await writer.Keys.RollOverAsync(None);
-            var rows = await store.GetAllAsync(None);
-            var relabelled = new InMemoryDataKeyStore();
-            rows[0].Version = 2;
-            rows[1].Version = 1;
-            await relabelled.TryAddAsync(rows[1], None);
-            await relabelled.TryAddAsync(rows[0], None);
+            var relabelled = InMemoryDataKeyStore.From(await store.ReadAsync(None));
+            relabelled.Tamper(rows => (rows[0].Version, rows[1].Version) = (2, 1));
 
             await AssertRefusedAsync(relabelled, masterKey, writer, expectedRows: 2);
         }
@@ -175,7 +171,7 @@ public sealed class KeyRowTamperingTests
         using (writer)
         using (masterKey)
         {
-            var tampered = Copy(await store.GetAllAsync(None), r => r.Version == 1, r => r.WrappingProvider = "awsKms");
+            var tampered = Copy(await store.ReadAsync(None), r => r.Version == 1, r => r.WrappingProvider = "awsKms");
             var error = await AssertRefusedAsync(tampered, masterKey, writer, expectedRows: 1);
             Assert.Contains("awsKms", error.Message, StringComparison.Ordinal);
             Assert.Contains(masterKey.KeyId, error.Message, StringComparison.Ordinal);
@@ -191,42 +187,21 @@ public sealed class KeyRowTamperingTests
         writer.Time.Advance(TimeSpan.FromDays(400));
         using var instance = CryptoInstance.Create(store, masterKey, writer.Time);
 
-        var error = await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.InitializeAsync(None));
-        Assert.Throws<ColumnCryptoKeyException>(() => instance.Encryptor.Encrypt(Email, "x"));
-        await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverIfDueAsync(None));
-        await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverAsync(None));
+        var error = await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => instance.Keys.InitializeAsync(None));
+        Assert.ThrowsAny<ColumnCryptoKeyException>(() => instance.Encryptor.Encrypt(Email, "x"));
+        await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverIfDueAsync(None));
+        await Assert.ThrowsAnyAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverAsync(None));
 
-        Assert.Equal(expectedRows, (await store.GetAllAsync(None)).Count);
+        Assert.Equal(expectedRows, ((await store.ReadAsync(None)).Rows).Count);
         Assert.Equal(0, instance.Store.AddAttempts);
         return error;
     }
 
-    /// <summary>A new store holding <paramref name="rows"/>, with <paramref name="change"/> applied to the matching rows.</summary>
-    private static InMemoryDataKeyStore Copy(IReadOnlyList<DataKeyRecord> rows, Func<DataKeyRecord, bool> match, Action<DataKeyRecord> change)
+    /// <summary>A copy of the key table (its rows and ring head), with <paramref name="change"/> applied to the matching rows.</summary>
+    private static InMemoryDataKeyStore Copy(DataKeyTableSnapshot table, Func<DataKeyRecord, bool> match, Action<DataKeyRecord> change)
     {
-        var store = new InMemoryDataKeyStore();
-        foreach (var row in rows)
-        {
-            var copy = new DataKeyRecord
-            {
-                Version = row.Version,
-                CreatedAt = row.CreatedAt,
-                RollOverAt = row.RollOverAt,
-                Status = row.Status,
-                WrappingProvider = row.WrappingProvider,
-                WrappingKeyId = row.WrappingKeyId,
-                WrappedKey = [.. row.WrappedKey],
-                Commitment = [.. row.Commitment],
-                EncryptionCount = row.EncryptionCount,
-            };
-            if (match(copy))
-            {
-                change(copy);
-            }
-
-            Assert.True(store.TryAddAsync(copy, None).GetAwaiter().GetResult());
-        }
-
+        var store = InMemoryDataKeyStore.From(table);
+        store.Tamper(rows => rows.Where(match).ToList().ForEach(change));
         return store;
     }
 }

@@ -33,7 +33,7 @@ public sealed class MasterKeyTests
         Assert.Throws<ColumnCryptoConfigurationException>(() => instance.Encryptor.Encrypt(Email, "x"));
         await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.RollOverIfDueAsync(None));
         await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.RollOverAsync(None));
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
         Assert.Equal(0, instance.Store.Adds);
     }
 
@@ -58,7 +58,7 @@ public sealed class MasterKeyTests
 
             await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.InitializeAsync(None));
             await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.RollOverIfDueAsync(None));
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class MasterKeyTests
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("masterKey.file", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Theory]
@@ -91,7 +91,7 @@ public sealed class MasterKeyTests
         Assert.Contains(masterKey.Path, error.Message, StringComparison.Ordinal);
         Assert.Contains("openssl rand -base64 32", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(text, error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
     }
 
     [Theory]
@@ -116,7 +116,37 @@ public sealed class MasterKeyTests
             Assert.DoesNotContain(Convert.ToBase64String(bytes), error.Message, StringComparison.Ordinal);
         }
 
-        Assert.Empty(await store.GetAllAsync(None));
+        Assert.Empty((await store.ReadAsync(None)).Rows);
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "0644")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.GroupRead, "0440")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead, "0604")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite, "0620")]
+    public async Task A_master_key_file_other_users_may_read_or_change_is_refused_saying_chmod_600(UnixFileMode mode, string octal)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var masterKey = MasterKeyFile.Random();
+        File.SetUnixFileMode(masterKey.Path, mode);
+        var store = new InMemoryDataKeyStore();
+        using var instance = CryptoInstance.Create(store, masterKey);
+
+        var error = await Assert.ThrowsAsync<ColumnCryptoConfigurationException>(() => instance.Keys.InitializeAsync(None));
+
+        Assert.Equal("masterKey.file", error.Setting);
+        Assert.Contains($"The master key file '{masterKey.Path}' (masterKey.file) can be read or changed by users other than its owner (mode {octal})", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"chmod 600 '{masterKey.Path}'", error.Message, StringComparison.Ordinal);
+        Assert.Empty((await store.ReadAsync(None)).Rows);
+
+        // Owner read-only (0400) is as good as 0600.
+        File.SetUnixFileMode(masterKey.Path, UnixFileMode.UserRead);
+        using var fixedUp = CryptoInstance.Create(store, masterKey);
+        await fixedUp.Keys.InitializeAsync(None);
     }
 
     [Fact]
@@ -154,7 +184,7 @@ public sealed class MasterKeyTests
             await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RollOverAsync(None));
             await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => instance.Keys.RefreshAsync(None));
 
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
             Assert.Equal(0, instance.Store.AddAttempts);
         }
     }
@@ -176,7 +206,7 @@ public sealed class MasterKeyTests
             using var right = CryptoInstance.Create(store, keyA, writer.Time);
             await right.Keys.InitializeAsync(None);
             Assert.Equal("secret", right.Encryptor.Decrypt<string>(Email, stored));
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
         }
     }
 

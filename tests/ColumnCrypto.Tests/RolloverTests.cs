@@ -34,7 +34,7 @@ public sealed class RolloverTests
         using (instance)
         using (masterKey)
         {
-            var row = Assert.Single(await store.GetAllAsync(None));
+            var row = Assert.Single((await store.ReadAsync(None)).Rows);
             Assert.Equal(1, row.Version);
             Assert.Equal(CryptoInstance.Epoch, row.CreatedAt);
             Assert.Equal(CryptoInstance.Epoch.AddDays(365), row.RollOverAt);
@@ -57,7 +57,7 @@ public sealed class RolloverTests
             await instance.Keys.InitializeAsync(None);
             using var second = CryptoInstance.Create(store, masterKey, instance.Time);
             await second.Keys.InitializeAsync(None);
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class RolloverTests
             instance.Time.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMilliseconds(1));
             Assert.Null(await instance.Keys.RollOverIfDueAsync(None));
 
-            Assert.Single(await store.GetAllAsync(None));
+            Assert.Single((await store.ReadAsync(None)).Rows);
             Assert.Equal(1, ColumnEncryptor.GetKeyVersion(instance.Encryptor.Encrypt(Email, "x")));
         }
     }
@@ -91,7 +91,7 @@ public sealed class RolloverTests
             instance.Time.Advance(TimeSpan.FromDays(365));
             Assert.Equal(2, await instance.Keys.RollOverIfDueAsync(None));
 
-            var rows = await store.GetAllAsync(None);
+            var rows = (await store.ReadAsync(None)).Rows;
             Assert.Equal([1, 2], rows.Select(r => r.Version));
             Assert.Equal(CryptoInstance.Epoch.AddDays(365), rows[1].CreatedAt);
             Assert.Equal(CryptoInstance.Epoch.AddDays(730), rows[1].RollOverAt);
@@ -123,7 +123,7 @@ public sealed class RolloverTests
             Assert.Null(await instance.Keys.RollOverIfDueAsync(None));
             instance.Time.Advance(TimeSpan.FromDays(1));
             Assert.Equal(3, await instance.Keys.RollOverIfDueAsync(None));
-            Assert.Equal(3, (await store.GetAllAsync(None)).Count);
+            Assert.Equal(3, ((await store.ReadAsync(None)).Rows).Count);
         }
     }
 
@@ -134,7 +134,7 @@ public sealed class RolloverTests
         using (instance)
         using (masterKey)
         {
-            Assert.Equal(CryptoInstance.Epoch.AddDays(30), Assert.Single(await store.GetAllAsync(None)).RollOverAt);
+            Assert.Equal(CryptoInstance.Epoch.AddDays(30), Assert.Single((await store.ReadAsync(None)).Rows).RollOverAt);
 
             instance.Time.Advance(TimeSpan.FromDays(29));
             Assert.Null(await instance.Keys.RollOverIfDueAsync(None));
@@ -170,7 +170,7 @@ public sealed class RolloverTests
             Assert.Equal(2, await instance.Keys.RollOverAsync(None));
             Assert.Equal(3, await instance.Keys.RollOverAsync(None));
 
-            Assert.Equal(3, (await store.GetAllAsync(None)).Count);
+            Assert.Equal(3, ((await store.ReadAsync(None)).Rows).Count);
             Assert.Equal(3, ColumnEncryptor.GetKeyVersion(instance.Encryptor.Encrypt(Email, 8)));
             Assert.Equal(7, instance.Encryptor.Decrypt<int>(Email, old));
         }
@@ -187,7 +187,7 @@ public sealed class RolloverTests
             using var restarted = CryptoInstance.Create(store, masterKey, instance.Time);
             await restarted.Keys.InitializeAsync(None);
 
-            Assert.Equal(2, (await store.GetAllAsync(None)).Count);
+            Assert.Equal(2, ((await store.ReadAsync(None)).Rows).Count);
             Assert.Equal(2, await restarted.Keys.GetCurrentVersionAsync(None));
         }
     }
@@ -202,7 +202,7 @@ public sealed class RolloverTests
         var stored = instance.Encryptor.Encrypt(Email, "lazy");
 
         Assert.Equal(1, ColumnEncryptor.GetKeyVersion(stored));
-        Assert.Single(await store.GetAllAsync(None));
+        Assert.Single((await store.ReadAsync(None)).Rows);
         Assert.Equal("lazy", instance.Encryptor.Decrypt<string>(Email, stored));
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Keys.Ring;
 using ColumnCrypto.Tests.Support;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -7,7 +8,8 @@ namespace ColumnCrypto.Tests;
 
 /// <summary>
 /// A value under a key version this instance has not loaded yet (another instance just rolled over) costs one refresh
-/// of the key table; a version that no rollover can explain fails at once, without reading the table.
+/// of the key table; a version that no rollover can explain fails at once, without reading the table, and a version
+/// looked up and not found is not looked up again for 30 seconds (a forged header costs one read per interval).
 /// </summary>
 public sealed class UnknownKeyVersionTests
 {
@@ -97,8 +99,7 @@ public sealed class UnknownKeyVersionTests
         {
             var underV1 = instance.Encryptor.Encrypt(Email, "x")!;
             await instance.Keys.RollOverAsync(None);
-            Assert.True(await store.TrySetStatusAsync(1, DataKeyStatus.Active, DataKeyStatus.Retired, None));
-            await instance.Keys.RefreshAsync(None);
+            Assert.True(await instance.Provider.TryChangeRowAsync(new KeyRowChange(1, DataKeyStatus.Active) { Status = DataKeyStatus.Retired }, None));
             var readsBefore = instance.Store.Reads;
 
             var error = Assert.Throws<ColumnDecryptionException>(() => instance.Encryptor.Decrypt<string>(Email, underV1));
@@ -124,6 +125,32 @@ public sealed class UnknownKeyVersionTests
             Parallel.ForEach(values, v => Assert.InRange(b.Encryptor.Decrypt<int>(Email, v), 0, 199));
 
             Assert.Equal(1, b.Store.Reads - readsBefore);
+        }
+    }
+
+    [Fact]
+    public async Task Forged_versions_cost_at_most_one_key_table_read_each_per_interval_and_only_within_the_window()
+    {
+        var (instance, _, masterKey) = await CryptoInstance.CreateInitializedAsync();
+        using (instance)
+        using (masterKey)
+        {
+            var stored = instance.Encryptor.Encrypt(Email, "x")!;
+            using var loads = new MetricCollector<long>(instance.Metrics.Meter, "columncrypto.keyring.loads");
+
+            for (var round = 0; round < 20; round++)
+            {
+                foreach (var version in Enumerable.Range(2, DataKeyRingCache.RefreshWindow + 5))
+                {
+                    Assert.Throws<ColumnDecryptionException>(() => instance.Encryptor.Decrypt<string>(Email, WithVersion(stored, version)));
+                }
+            }
+
+            // Versions 2..17 (newest + 1 .. newest + 16) once each; 18 and above never.
+            Assert.Equal(DataKeyRingCache.RefreshWindow, loads.GetMeasurementSnapshot().Sum(m => m.Value));
+            instance.Time.Advance(DataKeyRingCache.UnknownVersionRetryInterval);
+            Assert.Throws<ColumnDecryptionException>(() => instance.Encryptor.Decrypt<string>(Email, WithVersion(stored, 2)));
+            Assert.Equal(DataKeyRingCache.RefreshWindow + 1, loads.GetMeasurementSnapshot().Sum(m => m.Value));
         }
     }
 

@@ -41,7 +41,9 @@ internal sealed class InitCommand
         if (configuration.MasterKey is { Exists: false } masterKey)
         {
             // A new master key is only right for a database without data keys: existing keys were wrapped by another one.
-            var existing = keyTableMissing ? 0 : (await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false)).Count;
+            // (Creating the missing tables first lets a key table of an earlier version, without its ring table, be read.)
+            await ColumnCryptoSchema.CreateMissingTablesAsync(crypto, cancellationToken).ConfigureAwait(false);
+            var existing = keyTableMissing ? 0 : (await session.KeyStore.ReadAsync(cancellationToken).ConfigureAwait(false)).Rows.Count;
             if (existing > 0)
             {
                 throw CliException.Configuration(
@@ -56,7 +58,7 @@ internal sealed class InitCommand
 
         await ColumnCryptoSchema.CreateMissingTablesAsync(crypto, cancellationToken).ConfigureAwait(false);
 
-        var before = (await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Version).ToHashSet();
+        var before = (await session.KeyStore.ReadAsync(cancellationToken).ConfigureAwait(false)).Rows.Select(k => k.Version).ToHashSet();
         await session.Keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var keys = await session.Keys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
         var created = keys.Where(k => !before.Contains(k.Version)).Select(k => k.Version).ToList();

@@ -37,7 +37,7 @@ internal sealed class RetireCommand
     {
         // Proves the configured key reads the key table (exit 5 otherwise) before anything changes.
         await session.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
-        var keys = await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false);
+        var keys = (await session.KeyStore.ReadAsync(cancellationToken).ConfigureAwait(false)).Rows;
         var key = keys.FirstOrDefault(k => k.Version == version)
             ?? throw CliException.Usage($"There is no data key version {version}. Existing versions: {string.Join(", ", keys.Select(k => k.Version))}.");
         if (key.Status == DataKeyStatus.Retired)

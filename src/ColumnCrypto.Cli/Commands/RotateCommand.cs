@@ -28,7 +28,7 @@ internal sealed class RotateCommand
             .Where(k => k.Status == Keys.DataKeyStatus.Active).Select(k => (int?)k.Version).Max();
         var version = await session.Lifecycle.RotateAsync(cancellationToken).ConfigureAwait(false);
         var keys = DataKeyView.From(
-            await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false),
+            (await session.KeyStore.ReadAsync(cancellationToken).ConfigureAwait(false)).Rows,
             session.Services.GetRequiredService<TimeProvider>().GetUtcNow());
         var created = keys.Single(k => k.Version == version);
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using ColumnCrypto.Cli.Failures;
 using ColumnCrypto.Cli.Hosting;
 using ColumnCrypto.Cli.Output;
+using ColumnCrypto.Diagnostics;
+using ColumnCrypto.Keys;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ColumnCrypto.Cli.Commands;
@@ -9,7 +11,9 @@ namespace ColumnCrypto.Cli.Commands;
 /// <summary>
 /// <c>status</c>: the data keys (version, created, age, rollover time, status, wrapping provider and key id), whether
 /// they unwrap with the configured master key or KMS, and per encrypted column how many rows use each key version.
-/// The key rows are shown even when they cannot be unwrapped, so a wrong master key is easy to diagnose.
+/// The key rows are shown even when they cannot be unwrapped, so a wrong master key is easy to diagnose; so is every
+/// inconsistency between the key rows and their authenticated ring head (exit 5). Also the cipher backend the
+/// application would use (libsodium or the platform's AesGcm, and why).
 /// </summary>
 internal sealed class StatusCommand
 {
@@ -25,9 +29,14 @@ internal sealed class StatusCommand
     {
         await session.RequireKeyTableAsync(cancellationToken).ConfigureAwait(false);
         var now = session.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var keys = DataKeyView.From(await session.KeyStore.GetAllAsync(cancellationToken).ConfigureAwait(false), now);
+        var table = await session.KeyStore.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var keys = DataKeyView.From(table.Rows, now);
 
-        // Unwrapping every active key proves the configured master key or KMS key can read them.
+        // Chosen (and self-tested) as the application would; a cipher setting this machine cannot meet is a configuration error.
+        var cipher = session.Services.GetRequiredService<CipherBackendInfo>();
+
+        // Verifying the key table against its ring head and unwrapping every active key proves the table is as
+        // ColumnCrypto left it and that the configured master key or KMS key can read it.
         Exception? keyProblem = null;
         try
         {
@@ -40,10 +49,12 @@ internal sealed class StatusCommand
         }
 
         var coverage = await ColumnCoverageReport.LoadAsync(session, cancellationToken).ConfigureAwait(false);
+        var integrity = keyProblem as ColumnCryptoKeyRingException;
 
         var output = session.Output;
         output.Text($"Database: {session.Database.DisplayName}");
         output.Text($"Wrapping: {session.Configuration.WrappingDescription}");
+        output.Text($"Cipher: {cipher}");
         if (keys.Count == 0)
         {
             output.Text("No data keys yet. Run 'columncrypto init'.");
@@ -53,9 +64,18 @@ internal sealed class StatusCommand
             output.Render(DataKeyView.Table(keys));
         }
 
-        output.Text(keyProblem is null
-            ? $"All {keys.Count(k => k.Status == "active")} active data key(s) unwrap with the configured key."
-            : "The data keys cannot be unwrapped with the configured key (see the error below).");
+        output.Text(RingText(table, integrity));
+        foreach (var problem in integrity?.Problems ?? [])
+        {
+            output.Text($"  - {problem}");
+        }
+
+        output.Text(keyProblem switch
+        {
+            null => $"All {keys.Count(k => k.Status == "active")} active data key(s) unwrap with the configured key.",
+            ColumnCryptoKeyRingException => "The data keys are not used while the key table fails its integrity check (see the error below).",
+            _ => "The data keys cannot be unwrapped with the configured key (see the error below).",
+        });
         coverage.Render(output);
 
         output.Document(new
@@ -63,8 +83,22 @@ internal sealed class StatusCommand
             ok = keyProblem is null,
             database = session.Database.DisplayName,
             wrapping = session.Configuration.WrappingDescription,
+            cipher = new
+            {
+                backend = CipherBackendInfo.SettingValue(cipher.Backend),
+                requested = CipherBackendInfo.SettingValue(cipher.Requested),
+                implementation = cipher.Implementation,
+                reason = cipher.Reason,
+                selfTestFailure = cipher.SelfTestFailure,
+            },
             keysUnwrap = keyProblem is null,
             keyError = keyProblem is null ? null : FailureReport.OneLine(FailureReport.Describe(keyProblem).Message),
+            keyRing = new
+            {
+                consistent = integrity is null && keyProblem is null,
+                ringHeadGeneration = table.Head?.Generation,
+                problems = integrity?.Problems ?? [],
+            },
             currentVersion = keys.FirstOrDefault(k => k.Current)?.Version,
             keys,
             columns = coverage.Columns,
@@ -78,4 +112,12 @@ internal sealed class StatusCommand
 
         return ExitCodes.Success;
     }
+
+    private static string RingText(DataKeyTableSnapshot table, ColumnCryptoKeyRingException? integrity) => (table.Head, integrity) switch
+    {
+        (_, not null) => $"Key ring: INCONSISTENT: the key table {table.KeyTable} was changed outside ColumnCrypto:",
+        (null, _) when table.Rows.Count > 0 => $"Key ring: no ring head yet in {table.RingHeadTable} (the key table was written by an earlier ColumnCrypto); the application records one at its next start.",
+        (null, _) => "Key ring: empty.",
+        ({ } head, _) => $"Key ring: every key row matches the authenticated ring head ({table.RingHeadTable}, generation {head.Generation}).",
+    };
 }

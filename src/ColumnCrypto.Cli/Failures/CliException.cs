@@ -15,7 +15,4 @@ internal class CliException : Exception
     public static CliException Refused(string message) => new(ExitCodes.Refused, message);
 
     public static CliException VerificationFailed(string message) => new(ExitCodes.VerificationFailed, message);
-
-    public static CliException NotAvailable(string command, string feature) => new(ExitCodes.NotAvailable,
-        $"'{command}' is not available yet: this build of ColumnCrypto does not include {feature}. Update ColumnCrypto.Cli.");
 }

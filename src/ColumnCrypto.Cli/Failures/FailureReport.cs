@@ -14,6 +14,7 @@ internal static class FailureReport
         OptionsValidationException e => (ExitCodes.ConfigurationError, "Invalid configuration: " + string.Join(" ", e.Failures)),
         ColumnDecryptionException e => (ExitCodes.VerificationFailed, e.Message + " Run 'columncrypto verify' to list every value that does not decrypt."),
         ColumnCryptoRefusedException e => (ExitCodes.Refused, e.Message),
+        ColumnCryptoKeyException { IsTransient: true } e => (ExitCodes.Error, e.Message),
         ColumnCryptoKeyException e => (ExitCodes.KeyError, e.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "Interrupted. Work finished so far is kept; run the command again to continue."),
         _ when FindDatabaseError(exception) is { } db => (ExitCodes.Error, DescribeDatabaseError(db)),

@@ -24,7 +24,7 @@ internal sealed record DataKeyView(
             r.CreatedAt,
             Formatting.Age(now - r.CreatedAt),
             r.RollOverAt,
-            r.Status.ToString().ToLowerInvariant(),
+            Enum.IsDefined(r.Status) ? r.Status.ToString().ToLowerInvariant() : $"unknown ({(int)r.Status})",
             r.Version == current,
             r.WrappingProvider,
             r.WrappingKeyId,

@@ -9,6 +9,7 @@ using ColumnCrypto.Keys.Lifecycle;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -44,12 +45,15 @@ public static class SqlColumnCryptoBuilderExtensions
         var services = builder.Services;
         services.Replace(ServiceDescriptor.Singleton(database));
         services.TryAddSingleton(sp => new EncryptedColumnRegistry(
-            sp.GetRequiredService<ColumnCryptoDatabase>(), sp.GetService<ILogger<EncryptedColumnRegistry>>(), sp.GetService<TimeProvider>()));
+            sp.GetRequiredService<ColumnCryptoDatabase>(), Loggers(sp).CreateLogger<EncryptedColumnRegistry>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IDataKeyUsage>(sp => new SqlKeyUsage(
-            sp.GetRequiredService<ColumnCryptoDatabase>(), sp.GetRequiredService<EncryptedColumnRegistry>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ColumnCryptoDatabase>(), sp.GetRequiredService<EncryptedColumnRegistry>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IEncryptedColumnRecorder>()));
         services.TryAddSingleton(sp => new EncryptedColumnRecording(
             sp.GetServices<IEncryptedColumnRecorder>(), sp.GetRequiredService<EncryptedColumnRegistry>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EncryptedColumnRecordingService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EncryptedColumnRecordingService>(sp => new EncryptedColumnRecordingService(
+            sp.GetServices<IEncryptedColumnRecorder>(), sp.GetRequiredService<EncryptedColumnRegistry>(), sp.GetRequiredService<ColumnCryptoDatabase>(),
+            Loggers(sp).CreateLogger<EncryptedColumnRecordingService>())));
         return builder.UseDataKeyStore(sp => new SqlDataKeyStore(sp.GetRequiredService<ColumnCryptoDatabase>));
     }
 
@@ -76,7 +80,12 @@ public static class SqlColumnCryptoBuilderExtensions
                 "AddReencryption needs the database of ColumnCrypto's tables: call UseSqlKeyStore(database) or UseDbContextKeyStore<TContext>() on the builder first."),
             sp,
             sp.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Reencryption));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReencryptionService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReencryptionService>(sp => new ReencryptionService(
+            sp.GetRequiredService<ColumnReencryptor>(), sp.GetRequiredService<EncryptedColumnRecording>(), sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), Loggers(sp).CreateLogger<ReencryptionService>())));
         return builder;
     }
+
+    // The packages depend on the logging abstractions only: without registered logging, nothing is logged.
+    private static ILoggerFactory Loggers(IServiceProvider services) => services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 }

@@ -1,19 +1,25 @@
 using System.Data.Common;
+using System.Globalization;
+using ColumnCrypto.Data.Schema;
 using ColumnCrypto.Data.Sql;
 using ColumnCrypto.Keys;
+using H = ColumnCrypto.Data.Schema.KeyRingTable;
 using K = ColumnCrypto.Data.Schema.DataKeysTable;
-using ColumnCrypto.Data.Schema;
 
 namespace ColumnCrypto.Data.KeyStore;
 
 /// <summary>
-/// The data key table through ADO.NET, on connections of its own (never one the application is using, so background
-/// reservations cannot collide with the application's transactions). Every write is one conditional statement:
-/// inserts only a new version, updates only a row still in the state that was read.
+/// The data key table and its ring head through ADO.NET, on connections of its own (never one the application is
+/// using, so background reservations cannot collide with the application's transactions). Every change of the key
+/// ring is one transaction that writes the new ring head only if the stored one is still the generation that was read,
+/// inserts only a new version and updates only rows still in the state that was read. Reads take no lock: the head's
+/// generation is read before and after the rows, and a read that saw a change in between is repeated.
 /// </summary>
 internal sealed class SqlDataKeyStore(Func<ColumnCryptoDatabase> getDatabase) : IDataKeyStore
 {
+    private const int MaxReadAttempts = 5;
     private static readonly string Columns = K.Definition.ColumnList;
+    private static readonly string HeadColumns = H.Definition.ColumnList;
 
     // Found on first use, not when the store is created: an EF context's database is read from a context, whose
     // model needs the encryptor, which needs this store.
@@ -23,48 +29,48 @@ internal sealed class SqlDataKeyStore(Func<ColumnCryptoDatabase> getDatabase) : 
 
     private string Table => Database.TableName(K.Definition);
 
-    public async Task<IReadOnlyList<DataKeyRecord>> GetAllAsync(CancellationToken cancellationToken)
+    private string HeadTable => Database.TableName(H.Definition);
+
+    public async Task<DataKeyTableSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = DbCommands.Create(connection, $"SELECT {Columns} FROM {Table} ORDER BY {K.Version}");
-        try
+        for (var attempt = 0; attempt < MaxReadAttempts; attempt++)
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var keys = new List<DataKeyRecord>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var head = await ReadHeadAsync(connection, cancellationToken).ConfigureAwait(false);
+            var rows = await ReadRowsAsync(connection, cancellationToken).ConfigureAwait(false);
+            var after = await ReadHeadAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (after?.Generation == head?.Generation)
             {
-                keys.Add(Read(reader));
+                return new DataKeyTableSnapshot(Database.KeyTableDisplayName, Database.DisplayName(H.Definition), rows, head);
             }
+        }
 
-            return keys;
-        }
-        catch (DbException e) when (Database.Dialect.IsMissingTable(e))
-        {
-            throw DataErrors.NoKeyTable(Database, e);
-        }
+        throw new ColumnCryptoKeyException(
+            $"The key ring of {Database.KeyTableDisplayName} changed during each of {MaxReadAttempts} reads in a row; try again.", null);
     }
 
-    public async Task<bool> TryAddAsync(DataKeyRecord record, CancellationToken cancellationToken)
+    public async Task<bool> TryApplyAsync(KeyRingUpdate update, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(update);
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var applied = await WriteHeadAsync(connection, transaction, update, cancellationToken).ConfigureAwait(false)
+            && (update.Insert is not { } insert || await InsertAsync(connection, transaction, insert, cancellationToken).ConfigureAwait(false));
+        foreach (var change in update.Changes)
+        {
+            applied = applied && await ChangeAsync(connection, transaction, change, cancellationToken).ConfigureAwait(false);
+        }
 
-        // The primary key on the version is what makes racing instances create one key: the losers insert nothing.
-        var rows = await ExecuteAsync(
-            $"INSERT INTO {Table} ({Columns}) VALUES (@v, @created, @rollover, @status, @provider, @keyId, @wrapped, @commitment, @count) ON CONFLICT ({K.Version}) DO NOTHING",
-            command =>
-            {
-                command.Add("@v", record.Version);
-                command.Add("@created", record.CreatedAt);
-                command.Add("@rollover", record.RollOverAt);
-                command.Add("@status", (int)record.Status);
-                command.Add("@provider", record.WrappingProvider);
-                command.Add("@keyId", record.WrappingKeyId);
-                command.Add("@wrapped", record.WrappedKey);
-                command.Add("@commitment", record.Commitment);
-                command.Add("@count", record.EncryptionCount);
-            },
-            cancellationToken).ConfigureAwait(false);
-        return rows == 1;
+        if (applied)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return applied;
     }
 
     public async Task<long> ReserveEncryptionsAsync(int version, long count, CancellationToken cancellationToken)
@@ -75,56 +81,139 @@ internal sealed class SqlDataKeyStore(Func<ColumnCryptoDatabase> getDatabase) : 
         command.Add("@n", count);
         command.Add("@v", version);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } total and not DBNull
-            ? Convert.ToInt64(total, System.Globalization.CultureInfo.InvariantCulture)
+            ? Convert.ToInt64(total, CultureInfo.InvariantCulture)
             : throw DataErrors.NoSuchKey(Database, version);
     }
 
-    public async Task<bool> TryUpdateWrappingAsync(int version, string expectedWrappingKeyId, string wrappingProvider, string wrappingKeyId, byte[] wrappedKey, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            $"UPDATE {Table} SET {K.WrappingProvider} = @provider, {K.WrappingKeyId} = @keyId, {K.WrappedKey} = @wrapped WHERE {K.Version} = @v AND {K.WrappingKeyId} = @expected",
-            command =>
-            {
-                command.Add("@provider", wrappingProvider);
-                command.Add("@keyId", wrappingKeyId);
-                command.Add("@wrapped", wrappedKey);
-                command.Add("@v", version);
-                command.Add("@expected", expectedWrappingKeyId);
-            },
-            cancellationToken).ConfigureAwait(false) == 1;
-
-    public async Task<bool> TrySetStatusAsync(int version, DataKeyStatus expected, DataKeyStatus status, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            $"UPDATE {Table} SET {K.Status} = @to WHERE {K.Version} = @v AND {K.Status} = @from",
-            command =>
-            {
-                command.Add("@to", (int)status);
-                command.Add("@v", version);
-                command.Add("@from", (int)expected);
-            },
-            cancellationToken).ConfigureAwait(false) == 1;
-
-    public async Task<bool> TryDestroyAsync(int version, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            $"UPDATE {Table} SET {K.WrappedKey} = @empty, {K.Status} = @to WHERE {K.Version} = @v AND {K.Status} = @from",
-            command =>
-            {
-                command.Add("@empty", Array.Empty<byte>());
-                command.Add("@to", (int)DataKeyStatus.Destroyed);
-                command.Add("@v", version);
-                command.Add("@from", (int)DataKeyStatus.Retired);
-            },
-            cancellationToken).ConfigureAwait(false) == 1;
-
-    private async Task<int> ExecuteAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken)
+    public async Task<bool> TryUpdateWrappingAsync(int version, string expectedWrappingKeyId, string wrappingProvider, string wrappingKeyId, byte[] wrappedKey, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = DbCommands.Create(connection, sql);
-        parameters(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = DbCommands.Create(connection,
+            $"UPDATE {Table} SET {K.WrappingProvider} = @provider, {K.WrappingKeyId} = @keyId, {K.WrappedKey} = @wrapped WHERE {K.Version} = @v AND {K.WrappingKeyId} = @expected");
+        command.Add("@provider", wrappingProvider);
+        command.Add("@keyId", wrappingKeyId);
+        command.Add("@wrapped", wrappedKey);
+        command.Add("@v", version);
+        command.Add("@expected", expectedWrappingKeyId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    // Columns in the order of the definition's column list.
-    private static DataKeyRecord Read(DbDataReader reader) => new()
+    private async Task<List<DataKeyRecord>> ReadRowsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = DbCommands.Create(connection, $"SELECT {Columns} FROM {Table} ORDER BY {K.Version}");
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var keys = new List<DataKeyRecord>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Add(ReadRow(reader));
+            }
+
+            return keys;
+        }
+        catch (DbException e) when (Database.Dialect.IsMissingTable(e))
+        {
+            throw DataErrors.NoKeyTable(Database, e);
+        }
+    }
+
+    private async Task<KeyRingHead?> ReadHeadAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = DbCommands.Create(connection, $"SELECT {HeadColumns} FROM {HeadTable} WHERE {H.KeyTable} = @t");
+        command.Add("@t", Database.KeyTableName);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadHead(reader) : null;
+        }
+        catch (DbException e) when (Database.Dialect.IsMissingTable(e))
+        {
+            // Without any of ColumnCrypto's tables, the key table is the one to name.
+            await ReadRowsAsync(connection, cancellationToken).ConfigureAwait(false);
+            throw DataErrors.NoKeyRingTable(Database, e);
+        }
+    }
+
+    private async Task<bool> WriteHeadAsync(DbConnection connection, DbTransaction transaction, KeyRingUpdate update, CancellationToken cancellationToken)
+    {
+        // The first head is an insert that a concurrent first head makes do nothing; later heads replace the generation that was read.
+        var sql = update.ExpectedGeneration == 0
+            ? $"INSERT INTO {HeadTable} ({HeadColumns}) VALUES (@t, @g, @manifest, @mac, @provider, @keyId, @wrapped, @at) ON CONFLICT ({H.KeyTable}) DO NOTHING"
+            : $"UPDATE {HeadTable} SET {H.Generation} = @g, {H.Manifest} = @manifest, {H.Mac} = @mac, {H.RingKeyWrappingProvider} = @provider, " +
+              $"{H.RingKeyWrappingKeyId} = @keyId, {H.WrappedRingKey} = @wrapped, {H.UpdatedAt} = @at WHERE {H.KeyTable} = @t AND {H.Generation} = @expected";
+        var head = update.Head;
+        await using var command = DbCommands.Create(connection, sql, transaction);
+        command.Add("@t", Database.KeyTableName);
+        command.Add("@g", head.Generation);
+        command.Add("@manifest", head.Manifest);
+        command.Add("@mac", head.Mac);
+        command.Add("@provider", head.RingKeyWrappingProvider);
+        command.Add("@keyId", head.RingKeyWrappingKeyId);
+        command.Add("@wrapped", head.WrappedRingKey);
+        command.Add("@at", head.UpdatedAt);
+        command.Add("@expected", update.ExpectedGeneration);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+        catch (DbException e) when (Database.Dialect.IsMissingTable(e))
+        {
+            throw DataErrors.NoKeyRingTable(Database, e);
+        }
+    }
+
+    private async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, DataKeyRecord record, CancellationToken cancellationToken)
+    {
+        // The primary key on the version is the second guard (after the head's generation) against a version created twice.
+        await using var command = DbCommands.Create(connection,
+            $"INSERT INTO {Table} ({Columns}) VALUES (@v, @created, @rollover, @status, @provider, @keyId, @wrapped, @commitment, @count) ON CONFLICT ({K.Version}) DO NOTHING",
+            transaction);
+        command.Add("@v", record.Version);
+        command.Add("@created", record.CreatedAt);
+        command.Add("@rollover", record.RollOverAt);
+        command.Add("@status", (int)record.Status);
+        command.Add("@provider", record.WrappingProvider);
+        command.Add("@keyId", record.WrappingKeyId);
+        command.Add("@wrapped", record.WrappedKey);
+        command.Add("@commitment", record.Commitment);
+        command.Add("@count", record.EncryptionCount);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private async Task<bool> ChangeAsync(DbConnection connection, DbTransaction transaction, KeyRowChange change, CancellationToken cancellationToken)
+    {
+        var set = new List<string> { $"{K.Status} = @to" };
+        if (change.WipeWrappedKey)
+        {
+            set.Add($"{K.WrappedKey} = @empty");
+        }
+
+        if (change.Commitment is not null)
+        {
+            set.Add($"{K.Commitment} = @commitment");
+        }
+
+        await using var command = DbCommands.Create(connection,
+            $"UPDATE {Table} SET {string.Join(", ", set)} WHERE {K.Version} = @v AND {K.Status} = @from", transaction);
+        command.Add("@to", (int)(change.Status ?? change.ExpectedStatus));
+        command.Add("@v", change.Version);
+        command.Add("@from", (int)change.ExpectedStatus);
+        if (change.WipeWrappedKey)
+        {
+            command.Add("@empty", Array.Empty<byte>());
+        }
+
+        if (change.Commitment is { } commitment)
+        {
+            command.Add("@commitment", commitment);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    // Columns in the order of the definitions' column lists.
+    private static DataKeyRecord ReadRow(DbDataReader reader) => new()
     {
         Version = reader.GetInt32(0),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(1),
@@ -135,5 +224,16 @@ internal sealed class SqlDataKeyStore(Func<ColumnCryptoDatabase> getDatabase) : 
         WrappedKey = reader.GetFieldValue<byte[]>(6),
         Commitment = reader.GetFieldValue<byte[]>(7),
         EncryptionCount = reader.GetInt64(8),
+    };
+
+    private static KeyRingHead ReadHead(DbDataReader reader) => new()
+    {
+        Generation = reader.GetInt64(1),
+        Manifest = reader.GetString(2),
+        Mac = reader.GetFieldValue<byte[]>(3),
+        RingKeyWrappingProvider = reader.GetString(4),
+        RingKeyWrappingKeyId = reader.GetString(5),
+        WrappedRingKey = reader.GetFieldValue<byte[]>(6),
+        UpdatedAt = reader.GetFieldValue<DateTimeOffset>(7),
     };
 }

@@ -153,7 +153,17 @@ public sealed class ColumnReencryptor
                 var tasks = Enumerable.Range(0, workers)
                     .Select(i => new TableWorker(Database, run, _encryptor, Options, _progress, Hooks, _time, i == 0 ? first : WorkerName()).RunAsync(starts[i], cancellationToken))
                     .ToList();
-                await Task.WhenAll(tasks).ConfigureAwait(false);
+                try
+                {
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Where it stopped, for the operator: committed batches stay done, the current one was rolled back.
+                    var lastRow = run.LastKey is { } key ? $"{string.Join(", ", plan.KeyColumns)} = {key}" : "none";
+                    ReencryptionLog.TableStopped(_logger, plan.Name, run.DoneNow, run.TotalAtStart, target, run.RowsWritten, lastRow, workers);
+                    throw;
+                }
             }
 
             var after = await KeyCoverageReader.CountAsync(connection, plan, cancellationToken).ConfigureAwait(false);

@@ -37,4 +37,10 @@ internal static partial class ReencryptionLog
 
     [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "SQLite re-encrypts with one worker ({Configured} configured).")]
     public static partial void SingleWorker(ILogger logger, int configured);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Information, Message = "Re-encryption of {Table} stopped (cancelled) at {Done}/{Total} values on key version {TargetVersion}: {Rows} rows written by this run, last committed row: {LastRow} ({Workers} worker(s)). The batch in progress was rolled back; the next run continues with the rows not done.")]
+    public static partial void TableStopped(ILogger logger, string table, long done, long total, int targetVersion, long rows, string lastRow, int workers);
+
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Information, Message = "Background re-encryption stopped: the host is stopping.")]
+    public static partial void BackgroundStopped(ILogger logger);
 }

@@ -34,6 +34,7 @@ internal sealed class ReencryptionService(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                ReencryptionLog.BackgroundStopped(logger);
                 return;
             }
             catch (Exception e)

@@ -26,6 +26,7 @@ internal sealed class TableRun
     private readonly long _started;
     private long _rowsWritten;
     private long _lastProgressLog;
+    private string? _lastKey;
 
     public TableRun(TablePlan plan, int targetVersion, IReadOnlyList<ColumnKeyCoverage> coverage, TimeProvider time, ILogger logger, ReencryptionMetrics metrics)
     {
@@ -55,12 +56,25 @@ internal sealed class TableRun
 
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsWritten / Elapsed.TotalSeconds : 0;
 
+    /// <summary>The primary key of the last row of the latest committed batch (of any worker), or null before the first.</summary>
+    public string? LastKey => Volatile.Read(ref _lastKey);
+
+    /// <summary>Values on the target key now, over all columns: those at the start plus those this run moved.</summary>
+    public long DoneNow => Enumerable.Range(0, Plan.Columns.Count).Sum(Done);
+
+    /// <summary>Values when the run started, over all columns.</summary>
+    public long TotalAtStart => _totalAtStart.Sum();
+
     /// <summary>Values still to do at the start, over all columns.</summary>
     public long RemainingAtStart => _totalAtStart.Sum() - _doneAtStart.Sum();
 
-    /// <summary>Counts a committed batch: per change and column, whether the new value was written.</summary>
-    public (long[] DoneDelta, long Rows) Record(IReadOnlyList<RowChange> changes, bool[][] written)
+    /// <summary>
+    /// Counts a committed batch: per change and column, whether the new value was written; <paramref name="lastKey"/>
+    /// is the batch's last row, where the worker goes on.
+    /// </summary>
+    public (long[] DoneDelta, long Rows) Record(IReadOnlyList<RowChange> changes, bool[][] written, object[] lastKey)
     {
+        Volatile.Write(ref _lastKey, TablePlan.FormatKey(lastKey));
         var done = new long[Plan.Columns.Count];
         long rows = 0;
         for (var r = 0; r < changes.Count; r++)
@@ -150,8 +164,8 @@ internal sealed class TableRun
 
     public void LogProgress()
     {
-        var total = _totalAtStart.Sum();
-        var done = Enumerable.Range(0, Plan.Columns.Count).Sum(Done);
+        var total = TotalAtStart;
+        var done = DoneNow;
         var rate = RowsPerSecond;
         var remaining = Math.Max(0, total - done);
         var valuesPerRow = RowsWritten > 0 ? (double)(done - _doneAtStart.Sum()) / RowsWritten : 1;

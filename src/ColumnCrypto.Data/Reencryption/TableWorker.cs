@@ -114,10 +114,10 @@ internal sealed class TableWorker(
             await hooks.StepAsync(ReencryptionStep.BeforeCommit, Batch, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
-            var (done, rowCount) = run.Record(changes, written);
+            var last = rows[^1].Key;
+            var (done, rowCount) = run.Record(changes, written, last);
             await hooks.StepAsync(ReencryptionStep.AfterCommit, Batch, cancellationToken).ConfigureAwait(false);
 
-            var last = rows[^1].Key;
             pending.Add(done, failed, last);
             return (rows.Count, rowCount, last);
         }

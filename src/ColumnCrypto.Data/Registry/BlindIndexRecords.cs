@@ -66,7 +66,7 @@ internal sealed class BlindIndexRecords(ColumnCryptoDatabase database, ILogger l
             {
                 throw new InvalidOperationException(
                     $"{searchable[0].QualifiedTable}.{searchable[0].Column} is searchable, but the database has no {database.DisplayName(BlindIndexesTable.Definition)} table. " +
-                    "Apply the application's migrations (dotnet ef migrations add creates it), the script migrations/*/0003_columncrypto_blind_indexes.sql, " +
+                    "Apply the application's migrations (dotnet ef migrations add creates it), the script migrations/*/0004_columncrypto_blind_indexes.sql, " +
                     "or ColumnCryptoSchema.CreateMissingTablesAsync.");
             }
 

@@ -1,3 +1,4 @@
+using ColumnCrypto.Data.Schema;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -17,9 +18,14 @@ internal sealed class EncryptedColumnRecording(IEnumerable<IEncryptedColumnRecor
 
 /// <summary>
 /// Records the encrypted columns when the host starts, so operator tools see them. It runs in the background and
-/// never blocks or fails start-up: before ColumnCrypto's tables exist it logs a warning that says how to create them.
+/// never blocks or fails start-up: where ColumnCrypto's tables are missing it logs a warning that names them and says
+/// how to create them.
 /// </summary>
-internal sealed class EncryptedColumnRecordingService(IEnumerable<IEncryptedColumnRecorder> recorders, EncryptedColumnRegistry registry, ILogger<EncryptedColumnRecordingService> logger)
+internal sealed class EncryptedColumnRecordingService(
+    IEnumerable<IEncryptedColumnRecorder> recorders,
+    EncryptedColumnRegistry registry,
+    ColumnCryptoDatabase database,
+    ILogger<EncryptedColumnRecordingService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,8 +42,30 @@ internal sealed class EncryptedColumnRecordingService(IEnumerable<IEncryptedColu
             }
             catch (Exception e)
             {
-                RegistryLog.RegistrySyncFailed(logger, e, recorder.Name);
+                await ReportAsync(e, recorder.Name, stoppingToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task ReportAsync(Exception failure, string source, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> missing;
+        try
+        {
+            missing = await ColumnCryptoSchema.FindMissingTablesAsync(database, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            missing = []; // the database itself is the problem: the failure says so
+        }
+
+        if (missing.Count > 0)
+        {
+            RegistryLog.RegistryTablesMissing(logger, source, string.Join(" or ", missing), ColumnCryptoSchema.HowToCreate);
+        }
+        else
+        {
+            RegistryLog.RegistrySyncFailed(logger, failure, source);
         }
     }
 }

@@ -16,4 +16,13 @@ public interface IEncryptedColumnRecorder
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>A task that completes when the columns are recorded.</returns>
     Task RecordAsync(EncryptedColumnRegistry registry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The columns this recorder records, without writing them: what the check that refuses a first data key over
+    /// existing ciphertexts counts before the registry is written. By default none (only the registry is counted then).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The columns.</returns>
+    Task<IReadOnlyList<EncryptedColumnRegistration>> GetColumnsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<EncryptedColumnRegistration>>([]);
 }

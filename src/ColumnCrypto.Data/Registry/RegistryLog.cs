@@ -2,18 +2,21 @@ using Microsoft.Extensions.Logging;
 
 namespace ColumnCrypto.Data.Registry;
 
-/// <summary>Log messages of the encrypted-column registry, with stable event ids (2009-2010, 2018-2019). They name tables and columns only.</summary>
+/// <summary>Log messages of the encrypted-column registry, with stable event ids (2009-2010, 2020-2022). They name tables and columns only.</summary>
 internal static partial class RegistryLog
 {
     [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Recorded {Count} encrypted columns of {Source} in the encrypted-column registry.")]
     public static partial void RegistrySynced(ILogger logger, int count, string source);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "The encrypted columns of {Source} could not be recorded in the registry (does the table columncrypto_encrypted_columns exist? Apply the migrations, or create ColumnCrypto's tables with 'columncrypto init' or ColumnCryptoSchema.CreateMissingTablesAsync). Operator tools will not see them until they are.")]
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "The encrypted columns of {Source} could not be recorded in the encrypted-column registry; re-encryption, key retirement and the columncrypto tool do not see them until they are (at the next start, or the next background re-encryption run).")]
     public static partial void RegistrySyncFailed(ILogger logger, Exception exception, string source);
 
-    [LoggerMessage(EventId = 2018, Level = LogLevel.Warning, Message = "The blind index of {Table}.{Column} changed (normalization {OldNormalization} to {NewNormalization}, index column {OldIndexColumn} to {NewIndexColumn}): its stored indexes no longer match, so lookups on it are refused until it is rebuilt with 'columncrypto index' (or the background run of AddReencryption).")]
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "The encrypted columns of {Source} are not recorded: the database has no {MissingTables}. {HowToCreate} Until then re-encryption, key retirement and the columncrypto tool do not see these columns; they are recorded at the next start.")]
+    public static partial void RegistryTablesMissing(ILogger logger, string source, string missingTables, string howToCreate);
+
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Warning, Message = "The blind index of {Table}.{Column} changed (normalization {OldNormalization} to {NewNormalization}, index column {OldIndexColumn} to {NewIndexColumn}): its stored indexes no longer match, so lookups on it are refused until it is rebuilt with 'columncrypto index' (or the background run of AddReencryption).")]
     public static partial void BlindIndexChanged(ILogger logger, string table, string column, string oldNormalization, string newNormalization, string oldIndexColumn, string newIndexColumn);
 
-    [LoggerMessage(EventId = 2019, Level = LogLevel.Warning, Message = "{Table}.{Column} is searchable but rows have no blind index yet: lookups on it are refused until 'columncrypto index' (or the background run of AddReencryption) has indexed every row.")]
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Table}.{Column} is searchable but rows have no blind index yet: lookups on it are refused until 'columncrypto index' (or the background run of AddReencryption) has indexed every row.")]
     public static partial void BlindIndexNeedsBuild(ILogger logger, string table, string column);
 }

@@ -12,6 +12,12 @@ namespace ColumnCrypto.Data.Schema;
 /// </summary>
 public static class ColumnCryptoSchema
 {
+    /// <summary>What to do where ColumnCrypto's tables are missing, for messages: every way to create them, once.</summary>
+    internal const string HowToCreate =
+        "Create ColumnCrypto's tables: with EF Core, add a migration (UseColumnEncryption puts them in the model) and apply it, or call " +
+        "Database.EnsureCreatedAsync() on a new database (it creates nothing in a database that already has tables); without EF Core, call " +
+        "ColumnCryptoSchema.CreateMissingTablesAsync(database), run the scripts in migrations/, or run 'columncrypto init'.";
+
     /// <summary>The names (<c>schema.name</c> or <c>name</c>) of ColumnCrypto's tables that <paramref name="database"/> lacks.</summary>
     public static async Task<IReadOnlyList<string>> FindMissingTablesAsync(ColumnCryptoDatabase database, CancellationToken cancellationToken = default)
     {

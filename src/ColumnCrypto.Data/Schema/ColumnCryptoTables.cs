@@ -10,7 +10,7 @@ public static class ColumnCryptoTables
 {
     /// <summary>Every table, in creation order.</summary>
     public static IReadOnlyList<TableDefinition> All { get; } =
-        [DataKeysTable.Definition, EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition, BlindIndexesTable.Definition];
+        [DataKeysTable.Definition, EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition, KeyRingTable.Definition, BlindIndexesTable.Definition];
 }
 
 /// <summary>The data key table: one row per data key version, the key stored only wrapped.</summary>
@@ -59,6 +59,54 @@ public static class DataKeysTable
         new(Commitment, ColumnKind.Bytes),
         new(EncryptionCount, ColumnKind.LongNumber),
     ], [Version]);
+}
+
+/// <summary>
+/// The key ring's authenticated head: one row per key table (in the key table's schema), rewritten in the same
+/// transaction as every change of the key rows. Its manifest records every key row (purpose, version, status,
+/// commitment); its MAC is under a ring key stored only wrapped by the master key or KMS.
+/// </summary>
+public static class KeyRingTable
+{
+    /// <summary>The table name.</summary>
+    public const string Name = "columncrypto_key_ring";
+
+    /// <summary>The key table the head belongs to (primary key): its name, as the application names it.</summary>
+    public const string KeyTable = "key_table";
+
+    /// <summary>The head's generation: one more for each change of the key ring.</summary>
+    public const string Generation = "generation";
+
+    /// <summary>The manifest: one line per key row.</summary>
+    public const string Manifest = "manifest";
+
+    /// <summary>HMAC-SHA256 under the ring key over the generation and the manifest.</summary>
+    public const string Mac = "mac";
+
+    /// <summary>The ring key's wrapping provider.</summary>
+    public const string RingKeyWrappingProvider = "ring_key_wrapping_provider";
+
+    /// <summary>The ring key's wrapping key id.</summary>
+    public const string RingKeyWrappingKeyId = "ring_key_wrapping_key_id";
+
+    /// <summary>The wrapped ring key.</summary>
+    public const string WrappedRingKey = "wrapped_ring_key";
+
+    /// <summary>When the head was written.</summary>
+    public const string UpdatedAt = "updated_at";
+
+    /// <summary>The table's definition.</summary>
+    public static TableDefinition Definition { get; } = new(Name,
+    [
+        new(KeyTable, ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new(Generation, ColumnKind.LongNumber),
+        new(Manifest, ColumnKind.Text),
+        new(Mac, ColumnKind.Bytes),
+        new(RingKeyWrappingProvider, ColumnKind.Text, 32),
+        new(RingKeyWrappingKeyId, ColumnKind.Text, 2048),
+        new(WrappedRingKey, ColumnKind.Bytes),
+        new(UpdatedAt, ColumnKind.Timestamp),
+    ], [KeyTable]);
 }
 
 /// <summary>The encrypted-column registry: one row per encrypted column, what re-encryption, coverage and retirement visit.</summary>

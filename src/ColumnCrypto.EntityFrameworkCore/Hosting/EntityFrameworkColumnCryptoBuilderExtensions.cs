@@ -5,6 +5,8 @@ using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.EntityFrameworkCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -43,7 +45,8 @@ public static class EntityFrameworkColumnCryptoBuilderExtensions
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEncryptedColumnRecorder, ModelColumnRecorder<TContext>>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEncryptedColumnRecorder, ModelColumnRecorder<TContext>>(sp => new ModelColumnRecorder<TContext>(
+            sp, (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<ModelColumnRecorder<TContext>>())));
         return builder;
     }
 

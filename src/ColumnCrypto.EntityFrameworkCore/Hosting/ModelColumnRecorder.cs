@@ -16,6 +16,12 @@ internal sealed class ModelColumnRecorder<TContext>(IServiceProvider services, I
         await RecordAsync(lease.Context, registry, logger, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<EncryptedColumnRegistration>> GetColumnsAsync(CancellationToken cancellationToken)
+    {
+        await using var lease = new ContextLease<TContext>(services);
+        return ModelEncryptedColumns.Read(lease.Context, out _);
+    }
+
     public static async Task<IReadOnlyList<EncryptedColumnRegistration>> RecordAsync(DbContext context, EncryptedColumnRegistry registry, ILogger logger, CancellationToken cancellationToken)
     {
         var columns = ModelEncryptedColumns.Read(context, out var keyless);

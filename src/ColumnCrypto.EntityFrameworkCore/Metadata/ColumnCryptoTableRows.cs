@@ -1,6 +1,6 @@
 namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 
-// The CLR shapes EF Core maps ColumnCrypto's registry, progress and blind-index tables to (the key table maps DataKeyRecord).
+// The CLR shapes EF Core maps ColumnCrypto's registry, progress, key ring and blind-index tables to (the key table maps DataKeyRecord).
 // EF orders the columns of a property bag alphabetically, and a column-order annotation would make every existing
 // application's next migration alter these tables; so the order comes from these declarations instead. The columns
 // themselves are ColumnCryptoTables' definitions: ColumnCryptoTablesConvention maps each property to the definition's
@@ -58,6 +58,26 @@ internal sealed class ReencryptionProgressRow
     public string? Worker { get; set; }
 
     public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A row of <c>columncrypto_key_ring</c>, for migrations only; ColumnCrypto reads and writes it with its own SQL.</summary>
+internal sealed class KeyRingRow
+{
+    public string KeyTable { get; set; } = string.Empty;
+
+    public long Generation { get; set; }
+
+    public string Manifest { get; set; } = string.Empty;
+
+    public byte[] Mac { get; set; } = [];
+
+    public string RingKeyWrappingProvider { get; set; } = string.Empty;
+
+    public string RingKeyWrappingKeyId { get; set; } = string.Empty;
+
+    public byte[] WrappedRingKey { get; set; } = [];
 
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -10,10 +10,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 
 /// <summary>
-/// Adds ColumnCrypto's tables (the data key table, the encrypted-column registry, the re-encryption progress) to the
-/// application's model, exactly as <see cref="ColumnCryptoTables"/> defines them, so <c>dotnet ef migrations add</c>
-/// creates them with the application's tables. ColumnCrypto reads and writes them with its own SQL, never through the
-/// context.
+/// Adds ColumnCrypto's tables (the data key table, the encrypted-column registry, the re-encryption progress, the key
+/// ring's head, the blind-index registry) to the application's model, exactly as <see cref="ColumnCryptoTables"/>
+/// defines them, so <c>dotnet ef migrations add</c> creates them with the application's tables. ColumnCrypto reads and
+/// writes them with its own SQL, never through the context.
 /// </summary>
 /// <remarks>
 /// EF Core builds the model of its migrations history table (<c>__EFMigrationsHistory</c>) with the same conventions,
@@ -28,6 +28,7 @@ internal sealed class ColumnCryptoTablesConvention(string keyTableName, string? 
         (DataKeysTable.Definition, typeof(DataKeyRecord)),
         (EncryptedColumnsTable.Definition, typeof(EncryptedColumnRow)),
         (ReencryptionProgressTable.Definition, typeof(ReencryptionProgressRow)),
+        (KeyRingTable.Definition, typeof(KeyRingRow)),
         (BlindIndexesTable.Definition, typeof(BlindIndexRow)),
     ];
 

@@ -24,6 +24,14 @@ public sealed class ColumnCryptoOptions
     public ReencryptionOptions Reencryption { get; set; } = new();
 
     /// <summary>
+    /// The AES-256-GCM implementation (<c>cipher:</c> <c>auto</c>, <c>libsodium</c> or <c>platform</c>). Default
+    /// <see cref="CipherBackend.Auto"/>: libsodium's where the CPU supports it, otherwise the platform's
+    /// <see cref="System.Security.Cryptography.AesGcm"/>. Set <see cref="CipherBackend.Platform"/> where a FIPS-validated
+    /// module is required. Both write the same bytes, so the setting can change at any time.
+    /// </summary>
+    public CipherBackend Cipher { get; set; } = CipherBackend.Auto;
+
+    /// <summary>
     /// Where these options came from, used in error messages: a YAML file's full path, or the configuration section
     /// (<c>configuration section 'ColumnCrypto'</c>). Null when built in code.
     /// </summary>

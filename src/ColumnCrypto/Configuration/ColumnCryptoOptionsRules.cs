@@ -2,7 +2,8 @@ namespace ColumnCrypto.Configuration;
 
 /// <summary>
 /// The rules a complete <see cref="ColumnCryptoOptions"/> must meet, however it was built (YAML, <c>IConfiguration</c>,
-/// code): each setting's own rule from the <see cref="SettingSchema"/>, then the rules that span settings: the core's
+/// code): each setting's own rule from the <see cref="SettingSchema"/> (and no documentation placeholder such as
+/// <c>&lt;your key id&gt;</c> left in a text setting), then the rules that span settings: the core's
 /// for every plugin section (registered, <c>plugin</c> present when <c>isKms</c>, one KMS at most) and each plugin's own.
 /// </summary>
 internal static class ColumnCryptoOptionsRules
@@ -56,9 +57,18 @@ internal static class ColumnCryptoOptionsRules
     {
         foreach (var entry in settings)
         {
-            if (entry.FindTarget(options) is { } target && !entry.Setting.Check(target, out var shown))
+            if (entry.FindTarget(options) is not { } target)
+            {
+                continue;
+            }
+
+            if (!entry.Setting.Check(target, out var shown))
             {
                 problems.Add(entry.Path, entry.Setting.Problem(problems.Name(entry.Path), shown));
+            }
+            else if (entry.Setting.IsPlaceholder(target))
+            {
+                problems.Add(entry.Path, entry.Setting.PlaceholderProblem(problems.Name(entry.Path), shown));
             }
         }
     }

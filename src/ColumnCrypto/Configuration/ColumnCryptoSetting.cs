@@ -47,6 +47,23 @@ internal abstract class ColumnCryptoSetting
     /// <summary>The message for a wrong value of the setting named <paramref name="name"/>, shown as <paramref name="shownValue"/>.</summary>
     public string Problem(string name, string shownValue) => $"{name} must be {Requirement}, but is {shownValue}. {Fix}";
 
+    /// <summary>
+    /// Whether the value in <paramref name="target"/> is a documentation placeholder left in place, such as
+    /// <c>&lt;your aws region&gt;</c>: a text in angle brackets, which no key id, region, credential or path is.
+    /// </summary>
+    public abstract bool IsPlaceholder(object target);
+
+    /// <summary>The message for a placeholder left in the setting named <paramref name="name"/>, shown as <paramref name="shownValue"/>.</summary>
+    public string PlaceholderProblem(string name, string shownValue) =>
+        $"{name} is still the documentation's placeholder {(IsSecret ? $"({shownValue})" : shownValue)}: replace it with {Requirement}. {Fix}";
+
+    /// <summary>Whether <paramref name="text"/> has the documentation's placeholder form <c>&lt;...&gt;</c>.</summary>
+    protected static bool LooksLikePlaceholder(string? text)
+    {
+        var trimmed = text?.Trim();
+        return trimmed is { Length: > 2 } && trimmed[0] == '<' && trimmed[^1] == '>' && trimmed[1..^1].IndexOfAny(['<', '>']) < 0;
+    }
+
     /// <summary>How a value is quoted in a message: secrets are always <c>[redacted]</c>.</summary>
     public string Show(string? text)
     {
@@ -102,6 +119,14 @@ internal sealed class ColumnCryptoSetting<TOptions, T> : ColumnCryptoSetting
         shownValue = Show(Format(value));
         return _isValid(value);
     }
+
+    /// <inheritdoc />
+    public override bool IsPlaceholder(object target) => _get(Cast(target)) switch
+    {
+        string text => LooksLikePlaceholder(text),
+        SecretValue secret => LooksLikePlaceholder(secret.Reveal()),
+        _ => false,
+    };
 
     private static TOptions Cast(object target) => target as TOptions ?? throw new InvalidOperationException(
         $"A {typeof(TOptions).Name} setting was applied to a {target.GetType().Name}: the plugin's options object is not of the type its settings are for.");

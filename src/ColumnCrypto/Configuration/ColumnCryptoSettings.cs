@@ -125,6 +125,40 @@ public sealed class ColumnCryptoSettings<TOptions> : ColumnCryptoSettings
         Func<TOptions, SecretValue?> get, Action<TOptions, SecretValue?> set) =>
         Add(path, requirement, fix, true, TryParseSecret, get, set, static _ => true);
 
+    /// <summary>
+    /// A setting with a fixed set of values, the members of <typeparamref name="TEnum"/> written in camel case
+    /// (<c>auto</c>, <c>libsodium</c>); matched without regard to case, never by number.
+    /// </summary>
+    internal ColumnCryptoSettings<TOptions> Choice<TEnum>(string path, string fix, Func<TOptions, TEnum> get, Action<TOptions, TEnum> set)
+        where TEnum : struct, Enum
+    {
+        var names = Enum.GetValues<TEnum>().Select(v => (Name: ChoiceName(v), Value: v)).ToArray();
+        var requirement = "one of " + string.Join(", ", names.Select(n => $"'{n.Name}'"));
+        bool Parse(string? text, out TEnum value)
+        {
+            foreach (var (name, member) in names)
+            {
+                if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = member;
+                    return true;
+                }
+            }
+
+            value = default;
+            return false;
+        }
+
+        return Add(path, requirement, fix, false, Parse, get, set, static v => Enum.IsDefined(v));
+    }
+
+    private static string ChoiceName<TEnum>(TEnum value)
+        where TEnum : struct, Enum
+    {
+        var name = value.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
     private ColumnCryptoSettings<TOptions> Add<T>(string path, string requirement, string fix, bool isSecret, SettingTextParser<T> parse,
         Func<TOptions, T> get, Action<TOptions, T> set, Func<T, bool> isValid)
     {

@@ -23,7 +23,7 @@ internal sealed class SettingSchema
             Add("", setting, null);
         }
 
-        // Documentation order: schedule, plugins, masterKey, reencryption.
+        // Documentation order: schedule, plugins, masterKey, reencryption, cipher.
         _children[""].Insert(_children[""].IndexOf("schedule") + 1, PluginsSection);
         _children[PluginsSection] = [];
         foreach (var plugin in plugins)

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ColumnCrypto;
 using ColumnCrypto.Configuration;
+using ColumnCrypto.Cryptography;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
@@ -10,6 +11,7 @@ using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -82,13 +84,14 @@ public static class ColumnCryptoServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ColumnCryptoOptions>, ColumnCryptoOptionsValidator>());
-        services.AddLogging();
 
         // One meter factory, so every ColumnCrypto package's instruments land on the same ColumnCrypto meter.
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ColumnCryptoMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<RolloverPolicy>();
+        services.TryAddSingleton(sp => new CipherBackendSelector(sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(), sp.GetLoggerFactory().CreateLogger<CipherBackendSelector>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<CipherBackendSelector>().Info);
         services.TryAddSingleton(CreateWrappers);
         services.TryAddSingleton<IDataKeyStore>(_ => throw new InvalidOperationException(
             "ColumnCrypto has no data key table. Call UseDbContextKeyStore<TContext>() (package ColumnCrypto.EntityFrameworkCore) " +
@@ -99,27 +102,40 @@ public static class ColumnCryptoServiceCollectionExtensions
             sp.GetRequiredService<RolloverPolicy>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ColumnCryptoMetrics>(),
-            sp.GetRequiredService<ILogger<DataKeyManager>>()));
+            sp.GetLoggerFactory().CreateLogger<DataKeyManager>(),
+            sp.GetRequiredService<CipherBackendSelector>(),
+            () => sp.GetService<IDataKeyUsage>()));
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
         services.TryAddSingleton<IBlindIndexKeys>(UnconfiguredBlindIndexKeys.Instance);
         services.TryAddSingleton(sp => new BlindIndex(sp.GetRequiredService<IBlindIndexKeys>()));
-        services.AddHostedService<DataKeyRolloverService>();
+        services.AddHostedService(sp => new DataKeyRolloverService(
+            sp.GetRequiredService<IDataKeyManager>(),
+            sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetLoggerFactory().CreateLogger<DataKeyRolloverService>()));
         return new ColumnCryptoBuilder(services);
     }
+
+    /// <summary>
+    /// The application's logger factory, or one that discards everything when no logging is registered: the packages
+    /// depend on the logging abstractions only, and a host (or <c>services.AddLogging()</c>) brings the real one.
+    /// </summary>
+    internal static ILoggerFactory GetLoggerFactory(this IServiceProvider services) =>
+        services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 
     private static DataKeyLifecycle CreateLifecycle(IServiceProvider services)
     {
         var manager = services.GetRequiredService<DataKeyManager>();
         var store = services.GetRequiredService<IDataKeyStore>();
-        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var loggers = services.GetLoggerFactory();
         var schedule = services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Schedule;
-        var retirement = new DataKeyRetirement(store, manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
+        var retirement = new DataKeyRetirement(manager, services.GetService<IDataKeyUsage>(), TimeSpan.FromMinutes(schedule.RollOverCheckInterval),
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ColumnCryptoMetrics>(), loggers.CreateLogger<DataKeyLifecycle>());
 
         // The wrappers are read when a rewrap runs, not now: resolving the lifecycle must not need the master key.
-        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, loggers.CreateLogger<DataKeyLifecycle>());
+        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, manager.RewrapRingKeyAsync, loggers.CreateLogger<DataKeyLifecycle>());
         return new DataKeyLifecycle(manager, rewrapper, retirement);
     }
 
@@ -145,6 +161,12 @@ public static class ColumnCryptoServiceCollectionExtensions
 
     private static LocalMasterKeyWrapper? TryLoadLocal(ColumnCryptoOptions options)
     {
+        // A key file left open to other users is refused even when it is only the second key: it still unwraps data keys.
+        if (!string.IsNullOrWhiteSpace(options.MasterKey.File))
+        {
+            MasterKeyLoader.RefuseOpenPermissions(options.MasterKey.File, options);
+        }
+
         try
         {
             return new LocalMasterKeyWrapper(MasterKeyLoader.Load(options, Environment.GetEnvironmentVariable));

@@ -9,7 +9,8 @@ namespace ColumnCrypto.DependencyInjection;
 
 /// <summary>
 /// Loads the data keys when the host starts (so a missing master key or an unreachable KMS stops start-up with a clear
-/// error, and no request pays for the first load), then checks the rollover schedule periodically. A failed check
+/// error, and no request pays for the first load), then checks the rollover schedule periodically. A host that stops
+/// while the keys are loading (SIGTERM during start-up) stops cleanly: one information message, no exception. A failed check
 /// (KMS down, database down) is logged and retried sooner; it never mints a key on top of a failed read.
 /// </summary>
 internal sealed class DataKeyRolloverService(
@@ -22,7 +23,18 @@ internal sealed class DataKeyRolloverService(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // SIGTERM or Ctrl+C while the host starts: stopping is what was asked for, not a failure. Throwing would
+            // surface as an unhandled exception from the host's Run; returning lets it stop as usual.
+            Log.StartupCancelled(logger);
+            return;
+        }
+
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -5,7 +5,7 @@ namespace ColumnCrypto.Diagnostics;
 /// <summary>Log messages with stable event ids. None of them carries key material or secrets.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {ActiveCount} active data keys (newest version {NewestVersion}, {UnwrappedCount} unwrapped now).")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Read the data key table: {ActiveCount} active key(s), newest version {NewestVersion}; {UnwrappedCount} unwrapped by this read, the others already held in memory.")]
     public static partial void KeyRingLoaded(ILogger logger, int activeCount, int newestVersion, int unwrappedCount);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Created data key version {Version}, wrapped by {Provider} key '{KeyId}'. Reason: {Reason}.")]
@@ -23,7 +23,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "The data key rollover check failed; it is retried in {RetryIn}.")]
     public static partial void RolloverCheckFailed(ILogger logger, Exception exception, TimeSpan retryIn);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Reserving encryptions under key version {Version} failed; encryption continues and the reservation is retried.")]
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Reserving encryptions under key version {Version} failed; once this process has used what it reserved under the key, writes fail until a reservation succeeds.")]
     public static partial void ReservationFailed(ILogger logger, Exception exception, int version);
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Key version {Version} has {Reserved} encryptions reserved, at or above the bound {Bound}; rolling over.")]
@@ -31,4 +31,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "A rollover of data key version {Version} is due ({Reason}), but automatic key creation is off (schedule.autoGenerateKeys: false): an operator must create the next key.")]
     public static partial void RolloverDueButAutoGenerationOff(ILogger logger, int version, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "The key table failed its integrity check; {Kept}.")]
+    public static partial void KeyRingIntegrityFailed(ILogger logger, Exception exception, string kept);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Rolling over data key version {Version}, which reached its encryption bound, failed; the next write that needs a key tries again.")]
+    public static partial void BoundRolloverFailed(ILogger logger, Exception exception, int version);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "The encryption count of data key version {Version} was lowered outside ColumnCrypto; this process encrypts nothing more with that key.")]
+    public static partial void EncryptionCountLowered(ILogger logger, Exception? exception, int version);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "The key table {KeyTable} had no ring head (it was written by an earlier ColumnCrypto): its {Rows} key rows are now recorded in an authenticated ring head, and rows deleted, added or re-statused outside ColumnCrypto are refused from now on.")]
+    public static partial void KeyTableSealed(ILogger logger, string keyTable, int rows);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Started a new key ring in the key table {KeyTable} at version {Version}, on an operator's confirmed request: values under the versions of the lost key ring stay unreadable.")]
+    public static partial void NewKeyRingStarted(ILogger logger, string keyTable, int version);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Debug, Message = "Reading the data key table was cancelled; nothing was published or created.")]
+    public static partial void KeyLoadCancelled(ILogger logger);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "The host is stopping while starting: the data keys were not loaded at start-up, and no key was created. They are loaded on first use or at the next start.")]
+    public static partial void StartupCancelled(ILogger logger);
 }

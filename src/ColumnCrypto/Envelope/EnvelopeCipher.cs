@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ColumnCrypto.Errors;
 using ColumnCrypto.Keys.Ring;
 
@@ -31,8 +30,7 @@ internal static class EnvelopeCipher
         NonceGenerator.Fill(nonce);
         Span<byte> aad = stackalloc byte[AssociatedDataLength(column)];
         WriteAssociatedData(envelope[..EnvelopeLayout.HeaderSize], column, aad);
-        var payload = Payload(envelope);
-        key.Encrypt(nonce, payload, payload, envelope[^EnvelopeLayout.TagSize..], aad);
+        key.Encrypt(nonce, Payload(envelope), aad, envelope[EnvelopeLayout.PayloadOffset..]);
     }
 
     /// <summary>
@@ -61,18 +59,10 @@ internal static class EnvelopeCipher
     {
         Span<byte> aad = stackalloc byte[AssociatedDataLength(column)];
         WriteAssociatedData(stored[..EnvelopeLayout.HeaderSize], column, aad);
-        try
+        var nonce = stored.Slice(EnvelopeLayout.NonceOffset, EnvelopeLayout.NonceSize);
+        if (!key.TryDecrypt(nonce, stored[EnvelopeLayout.PayloadOffset..], aad, plaintext))
         {
-            key.Decrypt(
-                stored.Slice(EnvelopeLayout.NonceOffset, EnvelopeLayout.NonceSize),
-                stored[EnvelopeLayout.PayloadOffset..^EnvelopeLayout.TagSize],
-                stored[^EnvelopeLayout.TagSize..],
-                plaintext,
-                aad);
-        }
-        catch (AuthenticationTagMismatchException e)
-        {
-            throw CryptoErrors.AuthenticationFailed(column, key.Version, e);
+            throw CryptoErrors.AuthenticationFailed(column, key.Version);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class ColumnDecryptionException : ColumnCryptoException
 /// Data keys could not be loaded, unwrapped, verified or created (wrong master key, KMS failure, tampered key row).
 /// ColumnCrypto never creates a new key after such a failure.
 /// </summary>
-public sealed class ColumnCryptoKeyException : ColumnCryptoException
+public class ColumnCryptoKeyException : ColumnCryptoException
 {
     /// <summary>Creates the exception.</summary>
     public ColumnCryptoKeyException(string message, int? keyVersion, Exception? innerException = null)
@@ -55,6 +55,13 @@ public sealed class ColumnCryptoKeyException : ColumnCryptoException
 
     /// <summary>The key version concerned, when one is.</summary>
     public int? KeyVersion { get; }
+
+    /// <summary>
+    /// Whether the key service could not be reached or kept failing (network, timeout, throttling, a server error after
+    /// retries): trying again later may succeed, and nothing says the key rows or the wrapping key are wrong. False for
+    /// refusals and for keys that do not unwrap.
+    /// </summary>
+    public bool IsTransient { get; init; }
 }
 
 /// <summary>
@@ -78,4 +85,11 @@ public sealed class ColumnCryptoRefusedException : ColumnCryptoException
 
     /// <summary>The key version concerned, when one is.</summary>
     public int? KeyVersion { get; }
+
+    /// <summary>
+    /// Whether the key service could not be reached or kept failing (network, timeout, throttling, a server error after
+    /// retries): trying again later may succeed, and nothing says the key rows or the wrapping key are wrong. False for
+    /// refusals and for keys that do not unwrap.
+    /// </summary>
+    public bool IsTransient { get; init; }
 }

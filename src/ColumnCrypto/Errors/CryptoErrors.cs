@@ -1,5 +1,6 @@
 using ColumnCrypto.Envelope;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Keys.Ring;
 using ColumnCrypto.Values;
 
 namespace ColumnCrypto.Errors;
@@ -28,9 +29,9 @@ internal static class CryptoErrors
             "Either the value was altered, or the key was retired or deleted while values still used it.",
             column.Table, column.Column, version);
 
-    public static ColumnDecryptionException AuthenticationFailed(EncryptedColumn column, int version, Exception inner) =>
+    public static ColumnDecryptionException AuthenticationFailed(EncryptedColumn column, int version) =>
         new($"Cannot decrypt a value of {column} with key version {version}: the authentication tag does not match. {AlteredHint}",
-            column.Table, column.Column, version, inner);
+            column.Table, column.Column, version);
 
     public static ColumnDecryptionException WrongType(EncryptedColumn column, int version, Type type, Exception inner) =>
         new($"Cannot read the decrypted value of {column} (key version {version}) as {type.Name}: {inner.Message}.",
@@ -69,4 +70,51 @@ internal static class CryptoErrors
 
     public static ColumnCryptoKeyException VerificationFailed(int version, string wrapper) =>
         new($"The new data key version {version} did not unwrap to the same key with {wrapper}; nothing was written.", version);
+
+    public static ColumnCryptoKeyRingException KeyRingInconsistent(DataKeyTableSnapshot table, IReadOnlyList<string> problems) =>
+        new($"The key table {table.KeyTable} failed its integrity check{(table.Head is { } head ? $" against its ring head ({table.RingHeadTable}, generation {head.Generation})" : "")}: " +
+            $"{string.Join("; ", problems)}. The key table was changed outside ColumnCrypto (or restored without its ring head). No data key is created, " +
+            $"and a running application keeps the keys it verified before. Restore {table.KeyTable} together with {table.RingHeadTable} from the same backup.",
+            table.KeyTable, problems);
+
+    public static ColumnCryptoKeyRingException RingHeadMissing(DataKeyTableSnapshot table, int version) =>
+        KeyRingInconsistent(table, [$"version {version} was written under a ring head, but the table has none any more: the ring head was deleted"]);
+
+    public static ColumnCryptoKeyException NoWrapperForRingKey(DataKeyTableSnapshot table, KeyRingHead head, IEnumerable<string> configured) =>
+        new($"The ring head of the key table {table.KeyTable} ({table.RingHeadTable}) is wrapped by {head.RingKeyWrappingProvider} key '{head.RingKeyWrappingKeyId}', " +
+            $"but the configured key-encryption key is {string.Join(", ", configured)}. Configure the master key or KMS key that wrapped it, or rewrap the data keys under the new one.",
+            null);
+
+    public static ColumnCryptoKeyException RingKeyUnwrapFailed(DataKeyTableSnapshot table, KeyRingHead head, Exception inner) =>
+        new($"Cannot unwrap the ring key of the key table {table.KeyTable} ({table.RingHeadTable}) with {head.RingKeyWrappingProvider} key '{head.RingKeyWrappingKeyId}': {inner.Message} " +
+            "The ring head was altered, or the wrapping key is not the one that wrapped it. No new data key is created while the key ring cannot be verified.",
+            null, inner);
+
+    public static ColumnCryptoKeyException RingKeyVerificationFailed(string wrapper) =>
+        new($"The new ring key did not unwrap to the same key with {wrapper}; nothing was written.", null);
+
+    public static ColumnCryptoRefusedException FirstKeyOverExistingData(string keyTable, IReadOnlyList<string> columns, string confirmation) =>
+        new($"The key table {keyTable} has no key, but encrypted columns already hold values: {string.Join(", ", columns.Take(5))}" +
+            $"{(columns.Count > 5 ? $" and {columns.Count - 5} more columns" : "")}. Creating a first key now would " +
+            "start a new key ring that cannot read them. The key table was probably lost or deleted: restore it (and its ring head) from a backup. " +
+            "To start a new key ring anyway (the values under the lost keys stay unreadable; new keys are numbered above every version the values name), " +
+            $"run 'columncrypto new-key-ring --confirm \"{confirmation}\"', or call DataKeyLifecycle.StartNewKeyRingAsync with that text.",
+            (int?)null);
+
+    public static ColumnCryptoKeyException ReservationFailed(DataKey key, string keyTable, Exception inner) =>
+        new($"Cannot encrypt with data key version {key.Version}: this process has used every encryption it reserved in the key table {keyTable}, " +
+            $"and reserving more failed: {inner.Message} Writes fail until a reservation succeeds, because encrypting more than the key table counts " +
+            "could exceed schedule.maxEncryptionsPerKey unnoticed. Check that the database is reachable and accepts updates of the key table's encryption_count.",
+            key.Version, inner);
+
+    public static ColumnCryptoKeyException CountLowered(int version, string keyTable, long seen, long stored) =>
+        new($"The encryption count of data key version {version} in the key table {keyTable} went down from {seen} (seen by this process) to {stored}: " +
+            "it was lowered outside ColumnCrypto, which would let the key exceed schedule.maxEncryptionsPerKey. This process encrypts nothing more with " +
+            "that key; restore the count (or the key table) and restart, or roll over to a new key ('columncrypto rotate').",
+            version);
+
+    public static ColumnCryptoKeyException BoundReachedAndNoAutoGeneration(int version, long bound) =>
+        new($"Data key version {version} has reached its encryption bound ({bound}, schedule.maxEncryptionsPerKey) and automatic key creation is off " +
+            "(schedule.autoGenerateKeys: false): writes fail until an operator creates the next key ('columncrypto rotate' or DataKeyLifecycle.RotateAsync).",
+            version);
 }

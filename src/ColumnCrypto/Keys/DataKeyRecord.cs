@@ -34,6 +34,20 @@ public sealed class DataKeyRecord
     /// <summary>How many encryptions running instances have reserved under this key (an upper bound of those made).</summary>
     public long EncryptionCount { get; set; }
 
+    /// <summary>A copy that shares no array with this row.</summary>
+    internal DataKeyRecord Copy() => new()
+    {
+        Version = Version,
+        CreatedAt = CreatedAt,
+        RollOverAt = RollOverAt,
+        Status = Status,
+        WrappingProvider = WrappingProvider,
+        WrappingKeyId = WrappingKeyId,
+        WrappedKey = [.. WrappedKey],
+        Commitment = [.. Commitment],
+        EncryptionCount = EncryptionCount,
+    };
+
     /// <summary>Shows the version and status only: never key material.</summary>
     public override string ToString() => $"DataKey v{Version} ({Status}, wrapped by {WrappingProvider}:{WrappingKeyId}, created {CreatedAt:O})";
 }

@@ -6,26 +6,54 @@ namespace ColumnCrypto.Keys;
 /// </summary>
 public sealed class InMemoryDataKeyStore : IDataKeyStore
 {
+    /// <summary>The name this store gives its key table in messages.</summary>
+    public const string TableName = "in-memory key table";
+
     private readonly Lock _lock = new();
-    private readonly SortedDictionary<int, DataKeyRecord> _rows = [];
+
+    // A list, not a dictionary keyed by version: what a table without its primary key could hold (tests tamper with it).
+    private readonly List<DataKeyRecord> _rows = [];
+    private KeyRingHead? _head;
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DataKeyRecord>> GetAllAsync(CancellationToken cancellationToken)
+    public Task<DataKeyTableSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             // Copies, as a database read would return: callers must not see later writes through them.
-            return Task.FromResult<IReadOnlyList<DataKeyRecord>>(_rows.Values.Select(Copy).ToList());
+            return Task.FromResult(new DataKeyTableSnapshot(TableName, TableName, [.. _rows.OrderBy(r => r.Version).Select(r => r.Copy())], _head is null ? null : Copy(_head)));
         }
     }
 
     /// <inheritdoc />
-    public Task<bool> TryAddAsync(DataKeyRecord record, CancellationToken cancellationToken)
+    public Task<bool> TryApplyAsync(KeyRingUpdate update, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(update);
         lock (_lock)
         {
-            return Task.FromResult(_rows.TryAdd(record.Version, Copy(record)));
+            var applicable = (_head?.Generation ?? 0) == update.ExpectedGeneration
+                && (update.Insert is null || _rows.All(r => r.Version != update.Insert.Version))
+                && update.Changes.All(c => _rows.Count(r => r.Version == c.Version && r.Status == c.ExpectedStatus) == 1);
+            if (!applicable)
+            {
+                return Task.FromResult(false);
+            }
+
+            foreach (var change in update.Changes)
+            {
+                var row = _rows.Single(r => r.Version == change.Version);
+                row.Status = change.Status ?? row.Status;
+                row.WrappedKey = change.WipeWrappedKey ? [] : row.WrappedKey;
+                row.Commitment = change.Commitment is { } commitment ? [.. commitment] : row.Commitment;
+            }
+
+            if (update.Insert is { } insert)
+            {
+                _rows.Add(insert.Copy());
+            }
+
+            _head = Copy(update.Head);
+            return Task.FromResult(true);
         }
     }
 
@@ -58,50 +86,45 @@ public sealed class InMemoryDataKeyStore : IDataKeyStore
         }
     }
 
-    /// <inheritdoc />
-    public Task<bool> TrySetStatusAsync(int version, DataKeyStatus expected, DataKeyStatus status, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            if (!_rows.TryGetValue(version, out var row) || row.Status != expected)
-            {
-                return Task.FromResult(false);
-            }
+    /// <summary>A store holding <paramref name="table"/>'s rows and head as they are, like a restored backup (for tests).</summary>
+    internal static InMemoryDataKeyStore From(DataKeyTableSnapshot table) => From(table.Rows, table.Head);
 
-            row.Status = status;
-            return Task.FromResult(true);
-        }
+    /// <summary>A store holding <paramref name="rows"/> and <paramref name="head"/> as they are, checking nothing (for tests).</summary>
+    internal static InMemoryDataKeyStore From(IEnumerable<DataKeyRecord> rows, KeyRingHead? head)
+    {
+        var store = new InMemoryDataKeyStore();
+        store._rows.AddRange(rows.Select(r => r.Copy()));
+        store._head = head is null ? null : Copy(head);
+        return store;
     }
 
-    /// <inheritdoc />
-    public Task<bool> TryDestroyAsync(int version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes the stored rows and head directly, as raw SQL against a key table would, bypassing every rule: for tests
+    /// that tamper with the key table.
+    /// </summary>
+    internal void Tamper(Action<List<DataKeyRecord>> rows, Func<KeyRingHead?, KeyRingHead?>? head = null)
     {
         lock (_lock)
         {
-            if (!_rows.TryGetValue(version, out var row) || row.Status != DataKeyStatus.Retired)
+            rows(_rows);
+            if (head is not null)
             {
-                return Task.FromResult(false);
+                _head = head(_head);
             }
-
-            row.WrappedKey = [];
-            row.Status = DataKeyStatus.Destroyed;
-            return Task.FromResult(true);
         }
     }
 
     private DataKeyRecord Get(int version) =>
-        _rows.TryGetValue(version, out var row) ? row : throw new KeyNotFoundException($"No data key version {version}.");
+        _rows.FirstOrDefault(r => r.Version == version) ?? throw new KeyNotFoundException($"No data key version {version} in the {TableName}.");
 
-    private static DataKeyRecord Copy(DataKeyRecord r) => new()
+    private static KeyRingHead Copy(KeyRingHead h) => new()
     {
-        Version = r.Version,
-        CreatedAt = r.CreatedAt,
-        RollOverAt = r.RollOverAt,
-        Status = r.Status,
-        WrappingProvider = r.WrappingProvider,
-        WrappingKeyId = r.WrappingKeyId,
-        WrappedKey = [.. r.WrappedKey],
-        Commitment = [.. r.Commitment],
-        EncryptionCount = r.EncryptionCount,
+        Generation = h.Generation,
+        Manifest = h.Manifest,
+        Mac = [.. h.Mac],
+        RingKeyWrappingProvider = h.RingKeyWrappingProvider,
+        RingKeyWrappingKeyId = h.RingKeyWrappingKeyId,
+        WrappedRingKey = [.. h.WrappedRingKey],
+        UpdatedAt = h.UpdatedAt,
     };
 }

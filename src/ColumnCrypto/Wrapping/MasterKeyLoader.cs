@@ -15,6 +15,7 @@ internal static class MasterKeyLoader
         if (!string.IsNullOrWhiteSpace(settings.File))
         {
             where = $"master key file '{settings.File}' (masterKey.file)";
+            RefuseOpenPermissions(settings.File, options);
             try
             {
                 text = File.ReadAllText(settings.File);
@@ -63,5 +64,29 @@ internal static class MasterKeyLoader
         }
 
         return key;
+    }
+
+    /// <summary>
+    /// Refuses a master key file that users other than its owner may read or change (POSIX permissions; Windows ACLs
+    /// are left to the operator): whoever reads it can unwrap every data key.
+    /// </summary>
+    public static void RefuseOpenPermissions(string file, ColumnCryptoOptions options)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(file))
+        {
+            return;
+        }
+
+        const UnixFileMode GroupOrOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var mode = File.GetUnixFileMode(file);
+        if ((mode & GroupOrOthers) != 0)
+        {
+            var octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
+            throw new ColumnCryptoConfigurationException(
+                $"The master key file '{file}' (masterKey.file) can be read or changed by users other than its owner (mode {octal}): whoever " +
+                $"can read it can unwrap every data key. Make it readable by its owner only: chmod 600 '{file}'.",
+                options.Source, null, "masterKey.file");
+        }
     }
 }

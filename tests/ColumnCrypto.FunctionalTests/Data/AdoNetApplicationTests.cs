@@ -63,7 +63,7 @@ public sealed class AdoNetApplicationTests(PostgresServer postgres)
 
         time.Advance(TimeSpan.FromHours(2));
         await lifecycle.RetireAsync(1);
-        var keys = await app.GetRequiredService<IDataKeyStore>().GetAllAsync(CancellationToken.None);
+        var keys = (await app.GetRequiredService<IDataKeyStore>().ReadAsync(CancellationToken.None)).Rows;
         Assert.Equal([DataKeyStatus.Retired, DataKeyStatus.Active], keys.Select(k => k.Status));
         var stored = (byte[])(await database.ScalarAsync("SELECT email FROM people WHERE id = 7"))!;
         Assert.Equal(2, ColumnEncryptor.GetKeyVersion(stored));
@@ -81,17 +81,42 @@ public sealed class AdoNetApplicationTests(PostgresServer postgres)
         await using var app = Application(crypto, masterKey);
         var store = app.GetRequiredService<IDataKeyStore>();
         await app.GetRequiredService<IDataKeyManager>().InitializeAsync(CancellationToken.None);
-        var row = Assert.Single(await store.GetAllAsync(CancellationToken.None));
+        var before = await store.ReadAsync(CancellationToken.None);
+        var row = Assert.Single(before.Rows);
+        var generation = before.Head!.Generation;
+        KeyRingHead Head(long g) => new()
+        {
+            Generation = g,
+            Manifest = $"manifest {g}",
+            Mac = [1, 2, 3],
+            RingKeyWrappingProvider = "local",
+            RingKeyWrappingKeyId = "ring-key",
+            WrappedRingKey = [4, 5, 6],
+            UpdatedAt = new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero),
+        };
+        var destroy = new KeyRowChange(1, DataKeyStatus.Active) { Status = DataKeyStatus.Destroyed, WipeWrappedKey = true };
 
-        Assert.False(await store.TryAddAsync(row, CancellationToken.None));
+        // Each condition that fails writes nothing, neither the head nor any row of the change.
+        Assert.False(await store.TryApplyAsync(new KeyRingUpdate(Head(generation), generation - 1) { Changes = [destroy] }, CancellationToken.None));
+        Assert.False(await store.TryApplyAsync(new KeyRingUpdate(Head(1), 0) { Changes = [destroy] }, CancellationToken.None));
+        Assert.False(await store.TryApplyAsync(new KeyRingUpdate(Head(generation + 1), generation) { Insert = row }, CancellationToken.None));
+        Assert.False(await store.TryApplyAsync(new KeyRingUpdate(Head(generation + 1), generation)
+        {
+            Changes = [destroy, new KeyRowChange(1, DataKeyStatus.Retired) { Status = DataKeyStatus.Active }],
+        }, CancellationToken.None));
+        var unchanged = await store.ReadAsync(CancellationToken.None);
+        Assert.Equal(generation, unchanged.Head!.Generation);
+        Assert.Equal(before.Head.Mac, unchanged.Head.Mac);
+        Assert.Equal(DataKeyStatus.Active, Assert.Single(unchanged.Rows).Status);
+        Assert.Equal(row.WrappedKey, unchanged.Rows[0].WrappedKey);
+
         Assert.Equal(row.EncryptionCount + 10, await store.ReserveEncryptionsAsync(1, 10, CancellationToken.None));
         Assert.False(await store.TryUpdateWrappingAsync(1, "not-the-wrapping-key", "local", "x", [1], CancellationToken.None));
-        Assert.False(await store.TrySetStatusAsync(1, DataKeyStatus.Retired, DataKeyStatus.Active, CancellationToken.None));
-        Assert.False(await store.TryDestroyAsync(1, CancellationToken.None));
-        Assert.True(await store.TrySetStatusAsync(1, DataKeyStatus.Active, DataKeyStatus.Retired, CancellationToken.None));
-        Assert.True(await store.TryDestroyAsync(1, CancellationToken.None));
+        Assert.True(await store.TryApplyAsync(new KeyRingUpdate(Head(generation + 1), generation) { Changes = [destroy] }, CancellationToken.None));
 
-        var destroyed = Assert.Single(await store.GetAllAsync(CancellationToken.None));
+        var after = await store.ReadAsync(CancellationToken.None);
+        Assert.Equivalent(Head(generation + 1), after.Head, strict: true);
+        var destroyed = Assert.Single(after.Rows);
         Assert.Equal(DataKeyStatus.Destroyed, destroyed.Status);
         Assert.Empty(destroyed.WrappedKey);
         Assert.Equal(row.Commitment, destroyed.Commitment);
@@ -123,7 +148,7 @@ public sealed class AdoNetApplicationTests(PostgresServer postgres)
         await using var app = Application(crypto, masterKey);
         await app.GetRequiredService<IDataKeyManager>().InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(["crypto.data_keys", "crypto.columncrypto_encrypted_columns", "crypto.columncrypto_reencryption_progress", "crypto.columncrypto_blind_indexes"], created);
+        Assert.Equal(["crypto.data_keys", "crypto.columncrypto_encrypted_columns", "crypto.columncrypto_reencryption_progress", "crypto.columncrypto_key_ring", "crypto.columncrypto_blind_indexes"], created);
         Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT count(*) FROM crypto.data_keys"), System.Globalization.CultureInfo.InvariantCulture));
     }
 }

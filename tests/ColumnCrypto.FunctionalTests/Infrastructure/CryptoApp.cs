@@ -73,6 +73,10 @@ public sealed class MasterKeyFile : IDisposable
         Bytes = RandomNumberGenerator.GetBytes(32);
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"columncrypto-master-{Guid.NewGuid():N}.key");
         File.WriteAllText(Path, Convert.ToBase64String(Bytes));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public byte[] Bytes { get; }

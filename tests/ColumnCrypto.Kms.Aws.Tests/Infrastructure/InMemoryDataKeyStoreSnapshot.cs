@@ -10,7 +10,7 @@ internal sealed record InMemoryDataKeyStoreSnapshot(string Rows)
 {
     public static async Task<InMemoryDataKeyStoreSnapshot> TakeAsync(IDataKeyStore store)
     {
-        var rows = await store.GetAllAsync(CancellationToken.None);
+        var rows = (await store.ReadAsync(CancellationToken.None)).Rows;
         return new(string.Join(Environment.NewLine, rows.Select(r =>
             $"{r.Version} {r.Status} {r.CreatedAt:O} {r.RollOverAt:O} {r.WrappingProvider} {r.WrappingKeyId} " +
             $"{Convert.ToBase64String(r.WrappedKey)} {Convert.ToBase64String(r.Commitment)}")));

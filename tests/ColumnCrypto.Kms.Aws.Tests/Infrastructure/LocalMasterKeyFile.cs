@@ -10,6 +10,10 @@ internal sealed class LocalMasterKeyFile : IDisposable
         Bytes = RandomNumberGenerator.GetBytes(32);
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"columncrypto-test-master-{Guid.NewGuid():N}.key");
         File.WriteAllText(Path, Convert.ToBase64String(Bytes));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public byte[] Bytes { get; }

@@ -31,7 +31,7 @@ public sealed class ColumnCryptoOptionsValidatorTests
     public static TheoryData<string, Action<ColumnCryptoOptions>, string> Violations => new()
     {
         { "schedule.dataKeyRollOverLength", o => o.Schedule.DataKeyRollOverLength = 0,
-            "schedule.dataKeyRollOverLength must be a positive whole number of days, but is '0'. Set it to the rollover length in days (default 365)." },
+            "schedule.dataKeyRollOverLength must be a whole number of days from 1 to 36500 (100 years), but is '0'. Set it to the rollover length in days (default 365)." },
         { "schedule.rollOverCheckInterval", o => o.Schedule.RollOverCheckInterval = -1, "but is '-1'" },
         { "schedule.maxEncryptionsPerKey", o => o.Schedule.MaxEncryptionsPerKey = (1L << 32) + 1, "but is '4294967297'" },
         { "plugins.awsKms.plugin", o => AwsKms(o)!.Plugin = null, "is missing, but plugins.awsKms.isKms is true" },

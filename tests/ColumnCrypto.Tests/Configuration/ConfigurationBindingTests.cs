@@ -50,7 +50,7 @@ public sealed class ConfigurationBindingTests : IDisposable
         var error = BindError(InMemory(new() { ["ColumnCrypto:schedule:dataKeyRollOverLength"] = "abc" }));
 
         Assert.Equal(
-            "MemoryConfigurationProvider: ColumnCrypto:schedule:dataKeyRollOverLength must be a positive whole number of days, but is 'abc'. " +
+            "MemoryConfigurationProvider: ColumnCrypto:schedule:dataKeyRollOverLength must be a whole number of days from 1 to 36500 (100 years), but is 'abc'. " +
             "Set it to the rollover length in days (default 365).",
             error.Message);
         Assert.Equal("ColumnCrypto:schedule:dataKeyRollOverLength", error.Setting);
@@ -139,7 +139,7 @@ public sealed class ConfigurationBindingTests : IDisposable
         var error = ValidationError(root);
 
         Assert.Contains($"EnvironmentVariablesConfigurationProvider Prefix: '{variables.Prefix}': ColumnCrypto:schedule:dataKeyRollOverLength " +
-                        "must be a positive whole number of days, but is '-1'.", error.Message, StringComparison.Ordinal);
+                        "must be a whole number of days from 1 to 36500 (100 years), but is '-1'.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -240,9 +240,26 @@ public sealed class ConfigurationBindingTests : IDisposable
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("ColumnCrypto:schedule:dataKeyRollOverLength must be a positive whole number of days, but is '0'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ColumnCrypto:schedule:dataKeyRollOverLength must be a whole number of days from 1 to 36500 (100 years), but is '0'", error.Message, StringComparison.Ordinal);
         Assert.Contains("MemoryConfigurationProvider", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await store.ReadAsync(CancellationToken.None)).Rows);
+    }
+
+    [Theory]
+    [InlineData("3000000")]
+    [InlineData("2147483647")]
+    public async Task Host_start_with_a_rollover_length_too_large_for_time_arithmetic_names_file_line_and_setting(string days)
+    {
+        var file = _folder.Write("columncrypto.yaml", $"schedule:\n  dataKeyRollOverLength: {days}\n");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _folder.Path });
+        var store = new InMemoryDataKeyStore();
+        builder.Services.AddColumnCrypto(file).UseDataKeyStore(store);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"{file}:2: schedule.dataKeyRollOverLength must be a whole number of days from 1 to 36500 (100 years), but is '{days}'", error.Message, StringComparison.Ordinal);
+        Assert.Empty((await store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]

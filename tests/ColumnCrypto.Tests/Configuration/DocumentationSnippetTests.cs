@@ -4,7 +4,10 @@ using static ColumnCrypto.Tests.Configuration.ConfigurationTestSupport;
 
 namespace ColumnCrypto.Tests.Configuration;
 
-/// <summary>The YAML shown in the product documentation loads exactly as written.</summary>
+/// <summary>
+/// The YAML shown in the product documentation loads exactly as written once its placeholders are replaced; a
+/// placeholder left in place is a configuration error that names the setting and its line and says to replace it.
+/// </summary>
 public sealed class DocumentationSnippetTests
 {
     // Copied verbatim from "2 - Configure AWS KMS on the App Settings Page".
@@ -38,43 +41,89 @@ public sealed class DocumentationSnippetTests
           dataKeyRollOverLength: 365
         """;
 
+    /// <summary>The documentation's placeholders, each with a real value of its setting.</summary>
+    internal static readonly (string Placeholder, string Setting, string Value)[] Placeholders =
+    [
+        ("<your key id>", "plugins.awsKms.keyId", "alias/app"),
+        ("<your aws region>", "plugins.awsKms.region", "eu-west-1"),
+        ("<your access key id>", "plugins.awsKms.extraKmsConfig.credentials.accessKeyId", "AKIAEXAMPLE"),
+        ("<your secret access key>", "plugins.awsKms.extraKmsConfig.credentials.secretAccessKey", "secret-example"),
+        ("<your session token>", "plugins.awsKms.extraKmsConfig.credentials.sessionToken", "token-example"),
+    ];
+
+    /// <summary>A snippet with every placeholder replaced by a real value, as a user fills it in.</summary>
+    internal static string Filled(string snippet) =>
+        Placeholders.Aggregate(snippet, (text, p) => text.Replace(p.Placeholder, p.Value, StringComparison.Ordinal));
+
     [Fact]
-    public void Kms_snippet_with_quoted_plugin_loads_verbatim()
+    public void Kms_snippet_as_written_is_a_configuration_error_asking_to_replace_its_first_placeholder()
     {
-        var options = Load(KmsSnippet);
+        var error = LoadError(KmsSnippet);
+
+        AssertLocation(error, 5, "plugins.awsKms.keyId");
+        Assert.Equal(
+            "columncrypto.yaml:5: plugins.awsKms.keyId is still the documentation's placeholder '<your key id>': replace it with " +
+            "a KMS key id, key ARN or alias. Set it to the KMS key that wraps data keys, for example alias/column-crypto.",
+            error.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(1, 6)]
+    [InlineData(2, 9)]
+    [InlineData(3, 10)]
+    [InlineData(4, 11)]
+    public void Each_placeholder_left_in_the_credentials_snippet_is_named_with_its_line(int index, int line)
+    {
+        var (placeholder, setting, _) = Placeholders[index];
+        var yaml = Filled(CredentialsSnippet.Replace(placeholder, "\u0000", StringComparison.Ordinal)).Replace("\u0000", placeholder, StringComparison.Ordinal);
+
+        var error = LoadError(yaml);
+
+        AssertLocation(error, line, setting);
+        Assert.Contains($"{setting} is still the documentation's placeholder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("replace it with", error.Message, StringComparison.Ordinal);
+        Assert.Equal(setting.EndsWith("Key", StringComparison.Ordinal) || setting.EndsWith("Token", StringComparison.Ordinal),
+            error.Message.Contains("([redacted])", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Kms_snippet_with_quoted_plugin_loads_verbatim_once_its_placeholders_are_replaced()
+    {
+        var options = Load(Filled(KmsSnippet));
 
         var kms = Assert.IsType<AwsKmsOptions>(ActiveKms(options));
         Assert.Equal("awsKms", kms.Plugin);
         Assert.True(kms.IsKms);
-        Assert.Equal("<your key id>", kms.KeyId);
-        Assert.Equal("<your aws region>", kms.Region);
+        Assert.Equal("alias/app", kms.KeyId);
+        Assert.Equal("eu-west-1", kms.Region);
         Assert.Null(kms.ServiceUrl);
         Assert.Null(kms.ExtraKmsConfig);
     }
 
     [Fact]
-    public void Documentation_snippet_with_credentials_loads_verbatim()
+    public void Documentation_snippet_with_credentials_loads_verbatim_once_its_placeholders_are_replaced()
     {
-        var options = Load(CredentialsSnippet);
+        var options = Load(Filled(CredentialsSnippet));
 
         var kms = Assert.IsType<AwsKmsOptions>(ActiveKms(options));
         Assert.Equal("awsKms", kms.Plugin);
         var credentials = kms.ExtraKmsConfig?.Credentials;
         Assert.NotNull(credentials);
-        Assert.Equal("<your access key id>", credentials.AccessKeyId);
-        Assert.Equal("<your secret access key>", credentials.SecretAccessKey?.Reveal());
-        Assert.Equal("<your session token>", credentials.SessionToken?.Reveal());
+        Assert.Equal("AKIAEXAMPLE", credentials.AccessKeyId);
+        Assert.Equal("secret-example", credentials.SecretAccessKey?.Reveal());
+        Assert.Equal("token-example", credentials.SessionToken?.Reveal());
     }
 
     [Fact]
     public void Credentials_snippet_indented_as_in_the_documentation_list_still_loads()
     {
         // In the documentation the snippet sits inside a numbered list, three spaces in.
-        var indented = string.Join('\n', CredentialsSnippet.Split('\n').Select(line => "   " + line));
+        var indented = string.Join('\n', Filled(CredentialsSnippet).Split('\n').Select(line => "   " + line));
 
         var options = Load(indented);
 
-        Assert.Equal("<your session token>", ActiveKms(options)?.ExtraKmsConfig?.Credentials?.SessionToken?.Reveal());
+        Assert.Equal("token-example", ActiveKms(options)?.ExtraKmsConfig?.Credentials?.SessionToken?.Reveal());
     }
 
     [Fact]
@@ -91,10 +140,10 @@ public sealed class DocumentationSnippetTests
     [InlineData(CredentialsSnippet)]
     public void Plugin_snippet_and_schedule_snippet_load_combined_in_one_file(string pluginSnippet)
     {
-        var options = Load(pluginSnippet + "\n" + ScheduleSnippet.Replace("365", "30", StringComparison.Ordinal));
+        var options = Load(Filled(pluginSnippet) + "\n" + ScheduleSnippet.Replace("365", "30", StringComparison.Ordinal));
 
         Assert.Equal(30, options.Schedule.DataKeyRollOverLength);
-        Assert.Equal("<your key id>", ActiveKms(options)?.KeyId);
+        Assert.Equal("alias/app", ActiveKms(options)?.KeyId);
     }
 
     [Theory]

@@ -40,8 +40,8 @@ public sealed class ReencryptionSettingsTests
     [InlineData("batchSize", "0", "reencryption.batchSize must be a whole number from 1 to 100000, but is '0'")]
     [InlineData("batchSize", "100001", "but is '100001'")]
     [InlineData("batchSize", "lots", "reencryption.batchSize must be a whole number from 1 to 100000, but is 'lots'")]
-    [InlineData("interval", "0", "reencryption.interval must be a positive whole number of minutes, but is '0'")]
-    [InlineData("pauseBetweenBatches", "-5", "reencryption.pauseBetweenBatches must be a whole number of milliseconds, 0 or more, but is '-5'")]
+    [InlineData("interval", "0", "reencryption.interval must be a whole number of minutes from 1 to 43200 (30 days), but is '0'")]
+    [InlineData("pauseBetweenBatches", "-5", "reencryption.pauseBetweenBatches must be a whole number of milliseconds from 0 to 600000 (10 minutes), but is '-5'")]
     [InlineData("workers", "65", "reencryption.workers must be a whole number from 1 to 64, but is '65'")]
     public void Invalid_values_name_the_file_line_and_setting(string setting, string value, string expected)
     {
@@ -96,7 +96,7 @@ public sealed class ReencryptionSettingsTests
     [Theory]
     [InlineData(0, 1, 0, "reencryption.batchSize must be a whole number from 1 to 100000, but is '0'")]
     [InlineData(500, 65, 0, "reencryption.workers must be a whole number from 1 to 64, but is '65'")]
-    [InlineData(500, 1, -1, "reencryption.pauseBetweenBatches must be a whole number of milliseconds, 0 or more, but is '-1'")]
+    [InlineData(500, 1, -1, "reencryption.pauseBetweenBatches must be a whole number of milliseconds from 0 to 600000 (10 minutes), but is '-1'")]
     public void Options_built_in_code_are_checked_by_the_same_rules(int batchSize, int workers, int pause, string expected)
     {
         var options = new ReencryptionOptions { BatchSize = batchSize, Workers = workers, PauseBetweenBatches = pause };

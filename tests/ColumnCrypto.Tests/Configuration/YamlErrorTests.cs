@@ -130,7 +130,7 @@ public sealed class YamlErrorTests
 
         AssertLocation(error, 3, "schedule.dataKeyRollOverLength");
         Assert.Equal(
-            "columncrypto.yaml:3: schedule.dataKeyRollOverLength must be a positive whole number of days, but is 'abc'. " +
+            "columncrypto.yaml:3: schedule.dataKeyRollOverLength must be a whole number of days from 1 to 36500 (100 years), but is 'abc'. " +
             "Set it to the rollover length in days (default 365).",
             error.Message);
     }
@@ -144,7 +144,7 @@ public sealed class YamlErrorTests
         var error = LoadError($"schedule:\n  dataKeyRollOverLength: {value}");
 
         AssertLocation(error, 2, "schedule.dataKeyRollOverLength");
-        Assert.Contains("must be a positive whole number of days", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be a whole number of days from 1 to 36500 (100 years)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class YamlErrorTests
             """);
 
         AssertLocation(error, 3, "schedule.dataKeyRollOverLength");
-        Assert.Contains("must be a positive whole number of days, but is a mapping", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be a whole number of days from 1 to 36500 (100 years), but is a mapping", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,10 +187,37 @@ public sealed class YamlErrorTests
 
         AssertLocation(error, 2, "schedule.dataKeyRollOverLength");
         Assert.Equal(
-            $"columncrypto.yaml:2: schedule.dataKeyRollOverLength must be a positive whole number of days, but is '{value}'. " +
+            $"columncrypto.yaml:2: schedule.dataKeyRollOverLength must be a whole number of days from 1 to 36500 (100 years), but is '{value}'. " +
             "Set it to the rollover length in days (default 365).",
             error.Message);
     }
+
+    [Theory]
+    [InlineData("schedule", "dataKeyRollOverLength", "36501", "a whole number of days from 1 to 36500 (100 years)")]
+    [InlineData("schedule", "dataKeyRollOverLength", "3000000", "a whole number of days from 1 to 36500 (100 years)")]
+    [InlineData("schedule", "dataKeyRollOverLength", "2147483647", "a whole number of days from 1 to 36500 (100 years)")]
+    [InlineData("schedule", "rollOverCheckInterval", "43201", "a whole number of minutes from 1 to 43200 (30 days)")]
+    [InlineData("schedule", "rollOverCheckInterval", "2147483647", "a whole number of minutes from 1 to 43200 (30 days)")]
+    [InlineData("schedule", "maxEncryptionsPerKey", "4294967297", "a whole number from 1 to 4294967296 (2^32)")]
+    [InlineData("reencryption", "interval", "2147483647", "a whole number of minutes from 1 to 43200 (30 days)")]
+    [InlineData("reencryption", "pauseBetweenBatches", "600001", "a whole number of milliseconds from 0 to 600000 (10 minutes)")]
+    [InlineData("reencryption", "batchSize", "100001", "a whole number from 1 to 100000")]
+    [InlineData("reencryption", "workers", "65", "a whole number from 1 to 64")]
+    public void Numbers_above_their_upper_bound_are_rejected_with_file_line_and_setting(string section, string setting, string value, string requirement)
+    {
+        var error = LoadError($"{section}:\n  {setting}: {value}");
+
+        AssertLocation(error, 2, $"{section}.{setting}");
+        Assert.Contains($"{section}.{setting} must be {requirement}, but is '{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("schedule", "dataKeyRollOverLength", "36500")]
+    [InlineData("schedule", "rollOverCheckInterval", "43200")]
+    [InlineData("reencryption", "interval", "43200")]
+    [InlineData("reencryption", "pauseBetweenBatches", "600000")]
+    public void Numbers_at_their_upper_bound_load(string section, string setting, string value) =>
+        Assert.NotNull(Load($"{section}:\n  {setting}: {value}"));
 
     [Fact]
     public void Non_positive_rollover_check_interval_is_rejected()
@@ -198,7 +225,7 @@ public sealed class YamlErrorTests
         var error = LoadError("schedule:\n  rollOverCheckInterval: 0");
 
         AssertLocation(error, 2, "schedule.rollOverCheckInterval");
-        Assert.Contains("must be a positive whole number of minutes, but is '0'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be a whole number of minutes from 1 to 43200 (30 days), but is '0'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

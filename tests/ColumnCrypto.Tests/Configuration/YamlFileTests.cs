@@ -11,16 +11,16 @@ public sealed class YamlFileTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void File_with_the_documentation_snippets_loads_and_records_its_source()
+    public void File_with_the_documentation_snippets_filled_in_loads_and_records_its_source()
     {
         var file = _folder.Write("columncrypto.yaml",
-            DocumentationSnippetTests.CredentialsSnippet + "\n" + DocumentationSnippetTests.ScheduleSnippet);
+            DocumentationSnippetTests.Filled(DocumentationSnippetTests.CredentialsSnippet) + "\n" + DocumentationSnippetTests.ScheduleSnippet);
 
         var options = ColumnCryptoYaml.LoadFile(file, Plugins);
 
         Assert.Equal(Path.GetFullPath(file), options.Source);
         Assert.Equal(365, options.Schedule.DataKeyRollOverLength);
-        Assert.Equal("<your secret access key>", ActiveKms(options)?.ExtraKmsConfig?.Credentials?.SecretAccessKey?.Reveal());
+        Assert.Equal("secret-example", ActiveKms(options)?.ExtraKmsConfig?.Credentials?.SecretAccessKey?.Reveal());
     }
 
     [Fact]

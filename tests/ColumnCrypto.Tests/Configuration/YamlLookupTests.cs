@@ -115,10 +115,10 @@ public sealed class YamlLookupTests : IDisposable
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Equal(
-            $"{Path.Combine(_contentRoot.Path, _name)}:3: schedule.dataKeyRollOverLength must be a positive whole number of days, but is '0'. " +
+            $"{Path.Combine(_contentRoot.Path, _name)}:3: schedule.dataKeyRollOverLength must be a whole number of days from 1 to 36500 (100 years), but is '0'. " +
             "Set it to the rollover length in days (default 365).",
             Assert.Single(error.Failures));
-        Assert.Empty(await store.GetAllAsync(CancellationToken.None));
+        Assert.Empty((await store.ReadAsync(CancellationToken.None)).Rows);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal sealed class MasterKeyFile : IDisposable
         Bytes = key;
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"columncrypto-test-{Guid.NewGuid():N}.key");
         File.WriteAllText(Path, text);
+        OwnerOnly(Path);
     }
 
     /// <summary>A fresh random 256-bit master key.</summary>
@@ -24,6 +25,15 @@ internal sealed class MasterKeyFile : IDisposable
 
     /// <summary>A file holding arbitrary text (for malformed key files).</summary>
     public static MasterKeyFile WithText(string text) => new([], text);
+
+    /// <summary>Owner read and write only (0600), as a master key file must be where permissions exist.</summary>
+    public static void OwnerOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
 
     public byte[] Bytes { get; }
 

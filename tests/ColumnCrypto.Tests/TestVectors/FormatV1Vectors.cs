@@ -202,12 +202,11 @@ public sealed class FormatV1VectorGenerator
         };
 
         // Encrypt through the normal DI-built path: first with only v1 in the table, then after v2 was added.
-        var store = new InMemoryDataKeyStore();
-        await store.TryAddAsync(row1.ToRecord(), CancellationToken.None);
+        var store = InMemoryDataKeyStore.From([row1.ToRecord()], null);
         using var instance = CryptoInstance.Create(store, masterKey, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(clock));
         await instance.Keys.RefreshAsync(CancellationToken.None);
         Encrypt(instance.Encryptor, v1Vectors, 1);
-        await store.TryAddAsync(row2.ToRecord(), CancellationToken.None);
+        store.Tamper(rows => rows.Add(row2.ToRecord()));
         await instance.Keys.RefreshAsync(CancellationToken.None);
         Encrypt(instance.Encryptor, v2Vectors, 2);
 

@@ -136,6 +136,55 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.KeyRingRow", b =>
+                {
+                    b.Property<string>("KeyTable")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key_table");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.Property<byte[]>("Mac")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("mac");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("RingKeyWrappingKeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("ring_key_wrapping_key_id");
+
+                    b.Property<string>("RingKeyWrappingProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("ring_key_wrapping_provider");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<byte[]>("WrappedRingKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_ring_key");
+
+                    b.HasKey("KeyTable");
+
+                    b.ToTable("columncrypto_key_ring", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
             modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.ReencryptionProgressRow", b =>
                 {
                     b.Property<string>("TableSchema")

@@ -131,6 +131,55 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.KeyRingRow", b =>
+                {
+                    b.Property<string>("KeyTable")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_table");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("generation");
+
+                    b.Property<byte[]>("Mac")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("mac");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("RingKeyWrappingKeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ring_key_wrapping_key_id");
+
+                    b.Property<string>("RingKeyWrappingProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ring_key_wrapping_provider");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<byte[]>("WrappedRingKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("wrapped_ring_key");
+
+                    b.HasKey("KeyTable");
+
+                    b.ToTable("columncrypto_key_ring", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
             modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.ReencryptionProgressRow", b =>
                 {
                     b.Property<string>("TableSchema")

@@ -36,6 +36,9 @@ public sealed class DataKeyLifecycle
     /// </summary>
     public IKeyWrapper ConfiguredKey => _manager.Wrappers.Primary;
 
+    /// <summary>The text <see cref="StartNewKeyRingAsync"/> requires as its confirmation.</summary>
+    public const string NewKeyRingConfirmation = "start a new key ring; values under the lost keys stay unreadable";
+
     /// <summary>The text <see cref="DestroyAsync"/> requires as its confirmation, for example <c>destroy data key version 3</c>.</summary>
     public static string DestroyConfirmation(int version) => string.Create(CultureInfo.InvariantCulture, $"destroy data key version {version}");
 
@@ -87,4 +90,25 @@ public sealed class DataKeyLifecycle
     /// </summary>
     public Task DestroyAsync(int version, string confirmation, CancellationToken cancellationToken = default) =>
         _retirement.DestroyAsync(version, confirmation, cancellationToken);
+
+    /// <summary>
+    /// The one explicit operator action that creates a data key on an empty key table although encrypted columns already
+    /// hold values (which start-up, <c>init</c> and <see cref="RotateAsync"/> refuse: the key table was probably lost, and
+    /// restoring it from a backup is the right fix). The values under the lost keys stay unreadable. The new key's version
+    /// is above every version the stored values name, so they keep failing as "key version N is not in the data key
+    /// table" rather than as altered values, and a version number is never created twice. Refused
+    /// (<see cref="ColumnCryptoRefusedException"/>) while the key table holds any row.
+    /// </summary>
+    /// <param name="confirmation">Must be <see cref="NewKeyRingConfirmation"/>.</param>
+    /// <param name="cancellationToken">Stops the count of the stored values (nothing is written then).</param>
+    /// <returns>The new key's version.</returns>
+    public Task<int> StartNewKeyRingAsync(string confirmation, CancellationToken cancellationToken = default)
+    {
+        if (!string.Equals(confirmation, NewKeyRingConfirmation, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Starting a new key ring abandons the values under the lost keys. To confirm, pass the text '{NewKeyRingConfirmation}'.", nameof(confirmation));
+        }
+
+        return _manager.StartNewKeyRingAsync(cancellationToken);
+    }
 }

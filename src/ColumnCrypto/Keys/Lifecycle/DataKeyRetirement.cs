@@ -8,11 +8,11 @@ namespace ColumnCrypto.Keys.Lifecycle;
 /// Retirement of keys no value uses, reactivation, and crypto-shredding. A retired key is no longer loaded or
 /// unwrapped by any instance (after its next key reload); it stays in the key table and can be reactivated, for
 /// example to read an old backup. Destroying a retired key wipes its wrapped key: values under it become unreadable
-/// for good. Every status change goes through the key store, conditional on the status that was read.
+/// for good. Every status change goes through the key manager, which writes it with the new ring head, conditional on
+/// the status that was read.
 /// </summary>
 internal sealed class DataKeyRetirement(
-    IDataKeyStore store,
-    IDataKeyManager keys,
+    DataKeyManager keys,
     IDataKeyUsage? usage,
     TimeSpan gracePeriod,
     TimeProvider time,
@@ -31,7 +31,7 @@ internal sealed class DataKeyRetirement(
 
     public async Task RetireAsync(int version, CancellationToken cancellationToken)
     {
-        var all = await store.GetAllAsync(cancellationToken).ConfigureAwait(false);
+        var all = (await keys.ReadVerifiedAsync(cancellationToken).ConfigureAwait(false)).Rows;
         var key = all.FirstOrDefault(k => k.Version == version) ?? throw DataKeyLifecycleErrors.NoSuchKey(version);
         switch (key.Status)
         {
@@ -57,7 +57,7 @@ internal sealed class DataKeyRetirement(
         }
 
         await EnsureUnusedAsync(version, Retire, cancellationToken).ConfigureAwait(false);
-        if (!await store.TrySetStatusAsync(version, DataKeyStatus.Active, DataKeyStatus.Retired, cancellationToken).ConfigureAwait(false))
+        if (!await keys.TryChangeRowAsync(StatusChange(version, DataKeyStatus.Active, DataKeyStatus.Retired), cancellationToken).ConfigureAwait(false))
         {
             throw Refuse(Retire, version, "its row changed meanwhile (another operator?). Check the key table and try again.");
         }
@@ -66,27 +66,25 @@ internal sealed class DataKeyRetirement(
         var after = await GetCoverageAsync(cancellationToken).ConfigureAwait(false);
         if (after.ValuesUsing(version) > 0)
         {
-            await store.TrySetStatusAsync(version, DataKeyStatus.Retired, DataKeyStatus.Active, CancellationToken.None).ConfigureAwait(false);
+            await keys.TryChangeRowAsync(StatusChange(version, DataKeyStatus.Retired, DataKeyStatus.Active), CancellationToken.None).ConfigureAwait(false);
             throw Refuse(Retire, version, $"values using it appeared while it was being retired ({Describe(after, version)}); it was made active again. Re-encrypt, then retry.");
         }
 
         DataKeyLifecycleLog.KeyRetired(logger, version);
-        await keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReactivateAsync(int version, CancellationToken cancellationToken)
     {
-        var key = (await store.GetAllAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Version == version)
+        var key = (await keys.ReadVerifiedAsync(cancellationToken).ConfigureAwait(false)).Rows.FirstOrDefault(k => k.Version == version)
             ?? throw DataKeyLifecycleErrors.NoSuchKey(version);
         if (key.Status == DataKeyStatus.Destroyed)
         {
             throw new ColumnCryptoKeyException($"Data key version {version} was destroyed; it cannot be reactivated. Values under it are unreadable.", version);
         }
 
-        if (key.Status == DataKeyStatus.Retired && await store.TrySetStatusAsync(version, DataKeyStatus.Retired, DataKeyStatus.Active, cancellationToken).ConfigureAwait(false))
+        if (key.Status == DataKeyStatus.Retired && await keys.TryChangeRowAsync(StatusChange(version, DataKeyStatus.Retired, DataKeyStatus.Active), cancellationToken).ConfigureAwait(false))
         {
             DataKeyLifecycleLog.KeyReactivated(logger, version);
-            await keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -98,7 +96,7 @@ internal sealed class DataKeyRetirement(
             throw new ArgumentException($"Destroying a data key cannot be undone. To confirm, pass the text '{expected}'.", nameof(confirmation));
         }
 
-        var key = (await store.GetAllAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Version == version)
+        var key = (await keys.ReadVerifiedAsync(cancellationToken).ConfigureAwait(false)).Rows.FirstOrDefault(k => k.Version == version)
             ?? throw DataKeyLifecycleErrors.NoSuchKey(version);
         switch (key.Status)
         {
@@ -109,7 +107,8 @@ internal sealed class DataKeyRetirement(
         }
 
         await EnsureUnusedAsync(version, Destroy, cancellationToken).ConfigureAwait(false);
-        if (!await store.TryDestroyAsync(version, cancellationToken).ConfigureAwait(false))
+        var destroy = StatusChange(version, DataKeyStatus.Retired, DataKeyStatus.Destroyed) with { WipeWrappedKey = true };
+        if (!await keys.TryChangeRowAsync(destroy, cancellationToken).ConfigureAwait(false))
         {
             throw Refuse(Destroy, version, "its row changed meanwhile (reactivated?). Check the key table and try again.");
         }
@@ -147,6 +146,8 @@ internal sealed class DataKeyRetirement(
                 $"{inUse} values still use it: {Describe(coverage, version)}. Run the re-encryption ('columncrypto reencrypt' or ColumnReencryptor.RunAsync) until none do, then retry."));
         }
     }
+
+    private static KeyRowChange StatusChange(int version, DataKeyStatus from, DataKeyStatus to) => new(version, from) { Status = to };
 
     private static InvalidOperationException NoUsageCounter() =>
         new("No key usage counter is registered, so nothing can prove a key is unused. Register the SQL key store " +

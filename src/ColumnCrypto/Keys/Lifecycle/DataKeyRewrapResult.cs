@@ -9,6 +9,9 @@ namespace ColumnCrypto.Keys.Lifecycle;
 /// </param>
 public sealed record DataKeyRewrapResult(IReadOnlyList<int> Rewrapped, IReadOnlyList<int> AlreadyOnTarget, IReadOnlyList<int> ChangedMeanwhile)
 {
+    /// <summary>Whether the ring key (which authenticates the key ring's head) was rewrapped under the target now.</summary>
+    public bool RingKeyRewrapped { get; init; }
+
     /// <summary>Whether every data key is now wrapped by the target.</summary>
     public bool Complete => ChangedMeanwhile.Count == 0;
 }

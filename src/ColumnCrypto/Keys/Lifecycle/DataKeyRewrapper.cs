@@ -12,17 +12,21 @@ namespace ColumnCrypto.Keys.Lifecycle;
 /// wrapping only if the row still has the wrapping that was read. Each row is therefore changed atomically and only to a
 /// verified wrapping; an interrupted run leaves finished rows on the target and the others as they were, and a rerun
 /// skips the finished ones. Key material, commitments and values are unchanged, so running applications keep working.
+/// The ring key (which authenticates the ring head) is rewrapped first, after the key table passed its integrity check:
+/// nothing is rewrapped in a table that fails it.
 /// </summary>
 internal sealed class DataKeyRewrapper
 {
     private readonly IDataKeyStore _store;
     private readonly Func<IReadOnlyList<IKeyWrapper>> _sources;
+    private readonly Func<IKeyWrapper, CancellationToken, Task<bool>> _rewrapRingKey;
     private readonly ILogger _logger;
 
-    public DataKeyRewrapper(IDataKeyStore store, Func<IReadOnlyList<IKeyWrapper>> sources, ILogger logger)
+    public DataKeyRewrapper(IDataKeyStore store, Func<IReadOnlyList<IKeyWrapper>> sources, Func<IKeyWrapper, CancellationToken, Task<bool>> rewrapRingKey, ILogger logger)
     {
         _store = store;
         _sources = sources;
+        _rewrapRingKey = rewrapRingKey;
         _logger = logger;
     }
 
@@ -32,9 +36,10 @@ internal sealed class DataKeyRewrapper
         var rewrapped = new List<int>();
         var alreadyOnTarget = new List<int>();
         var changedMeanwhile = new List<int>();
+        var ringKeyRewrapped = await _rewrapRingKey(target, cancellationToken).ConfigureAwait(false);
 
         // Retired rows too: once the old key-encryption key is gone, a row still wrapped by it is lost for good.
-        foreach (var record in await _store.GetAllAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var record in (await _store.ReadAsync(cancellationToken).ConfigureAwait(false)).Rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -73,7 +78,7 @@ internal sealed class DataKeyRewrapper
         }
 
         DataKeyLifecycleLog.Finished(_logger, target.Provider, target.KeyId, rewrapped.Count, alreadyOnTarget.Count, changedMeanwhile.Count);
-        return new DataKeyRewrapResult(rewrapped, alreadyOnTarget, changedMeanwhile);
+        return new DataKeyRewrapResult(rewrapped, alreadyOnTarget, changedMeanwhile) { RingKeyRewrapped = ringKeyRewrapped };
     }
 
     private static bool IsWrappedBy(DataKeyRecord record, IKeyWrapper wrapper) =>

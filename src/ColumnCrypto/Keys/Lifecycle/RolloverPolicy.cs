@@ -16,6 +16,12 @@ internal sealed class RolloverPolicy(IOptions<ColumnCryptoOptions> options)
 
     public long MaxEncryptionsPerKey => _schedule.MaxEncryptionsPerKey;
 
+    /// <summary>
+    /// How many encryptions a process reserves at once: 65,536, or half the bound when the bound is smaller, so that a
+    /// new key (whose row is written with its creator's first block) is never at its bound before it encrypted anything.
+    /// </summary>
+    public long ReservationBlock => Math.Clamp(_schedule.MaxEncryptionsPerKey / 2, 1, Ring.EncryptionBudget.BlockSize);
+
     /// <summary>Whether keys are created automatically (the first one, and by the schedule); off, only an operator creates them.</summary>
     public bool AutoGenerateKeys => _schedule.AutoGenerateKeys;
 

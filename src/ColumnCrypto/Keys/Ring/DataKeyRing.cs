@@ -1,16 +1,16 @@
 namespace ColumnCrypto.Keys.Ring;
 
 /// <summary>
-/// An immutable snapshot of the unwrapped, active data keys. The cache swaps whole rings, so readers on the hot
-/// path never lock: they read one reference.
+/// An immutable snapshot of the verified key table and its unwrapped, active data keys. The cache swaps whole rings, so
+/// readers on the hot path never lock: they read one reference.
 /// </summary>
 internal sealed class DataKeyRing
 {
     private readonly DataKey?[] _byVersion;
 
-    public DataKeyRing(IReadOnlyList<DataKeyRecord> records, IReadOnlyList<DataKey> keys)
+    public DataKeyRing(DataKeyTableSnapshot table, IReadOnlyList<DataKey> keys)
     {
-        Records = records;
+        Table = table;
         Keys = keys;
         var max = keys.Count == 0 ? 0 : keys.Max(k => k.Version);
         _byVersion = new DataKey?[max + 1];
@@ -20,13 +20,17 @@ internal sealed class DataKeyRing
         }
 
         Newest = keys.Count == 0 ? null : _byVersion[max];
-        NewestRecord = records.Where(r => r.Status == DataKeyStatus.Active).MaxBy(r => r.Version);
+        NewestRecord = table.Rows.Where(r => r.Status == DataKeyStatus.Active).MaxBy(r => r.Version);
+        HighestVersion = table.Rows.Count == 0 ? 0 : table.Rows.Max(r => r.Version);
     }
 
-    public static DataKeyRing Empty { get; } = new([], []);
+    public static DataKeyRing Empty { get; } = new(new DataKeyTableSnapshot(string.Empty, string.Empty, [], null), []);
+
+    /// <summary>The key table as verified: every row (retired ones included, no key material) and the ring head.</summary>
+    public DataKeyTableSnapshot Table { get; }
 
     /// <summary>Every key row, retired ones included (no key material).</summary>
-    public IReadOnlyList<DataKeyRecord> Records { get; }
+    public IReadOnlyList<DataKeyRecord> Records => Table.Rows;
 
     /// <summary>The unwrapped active keys.</summary>
     public IReadOnlyList<DataKey> Keys { get; }
@@ -36,8 +40,8 @@ internal sealed class DataKeyRing
 
     public DataKeyRecord? NewestRecord { get; }
 
-    /// <summary>The highest version in the table, retired or not.</summary>
-    public int HighestVersion => Records.Count == 0 ? 0 : Records.Max(r => r.Version);
+    /// <summary>The highest version in the table, retired or destroyed included: the next key gets the one above.</summary>
+    public int HighestVersion { get; }
 
     public DataKey? Find(int version) => (uint)version < (uint)_byVersion.Length ? _byVersion[version] : null;
 }

@@ -9,6 +9,7 @@ using ColumnCrypto.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ColumnCrypto.FunctionalTests.Data.Reencryption;
 
@@ -46,9 +47,12 @@ public sealed class LedgerApp : IAsyncDisposable
         }
     }
 
-    public static async Task<LedgerApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, TimeProvider? time = null, bool allowPlaintextReads = false, bool createSchema = true)
+    /// <summary>What ColumnCrypto logged, when the app was made with <c>collectLogs</c>.</summary>
+    public FakeLogCollector Logs => _services.GetRequiredService<FakeLogCollector>();
+
+    public static async Task<LedgerApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, TimeProvider? time = null, bool allowPlaintextReads = false, bool createSchema = true, bool collectLogs = false)
     {
-        var app = Create(database, masterKey, time, allowPlaintextReads);
+        var app = Create(database, masterKey, time, allowPlaintextReads, collectLogs);
         if (createSchema)
         {
             await using var context = app.NewContext();
@@ -60,9 +64,14 @@ public sealed class LedgerApp : IAsyncDisposable
     }
 
     /// <summary>Builds an instance without touching the database (keys are not loaded yet).</summary>
-    public static LedgerApp Create(TestDatabase database, MasterKeyFile masterKey, TimeProvider? time = null, bool allowPlaintextReads = false)
+    public static LedgerApp Create(TestDatabase database, MasterKeyFile masterKey, TimeProvider? time = null, bool allowPlaintextReads = false, bool collectLogs = false)
     {
         var services = new ServiceCollection();
+        if (collectLogs)
+        {
+            services.AddFakeLogging();
+        }
+
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path)
             .UseDbContextKeyStore<LedgerContext>()

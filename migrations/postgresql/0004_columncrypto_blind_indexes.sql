@@ -1,4 +1,4 @@
--- ColumnCrypto blind-index table for PostgreSQL. Idempotent: safe to run more than once. Run after 0002.
+-- ColumnCrypto blind-index table for PostgreSQL. Idempotent: safe to run more than once. Run after 0003.
 -- The same table that EF Core creates from the model when UseColumnEncryption is on (a test compares them).
 -- columncrypto_blind_indexes: per searchable encrypted column (same key as columncrypto_encrypted_columns), the
 --   column holding its blind index, the normalization of its values and whether every row is indexed ("ready") or an

@@ -5,126 +5,85 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace ColumnCrypto.Sample.Migrations.Sqlite
+namespace ColumnCrypto.Sample.Migrations.Postgres
 {
-    [DbContext(typeof(SqliteSampleDbContext))]
-    [Migration("20261202011846_AddBlindIndexTable")]
-    partial class AddBlindIndexTable
+    [DbContext(typeof(PostgresSampleDbContext))]
+    [Migration("20261202014955_AddKeyRingHead")]
+    partial class AddKeyRingHead
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
-            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.BlindIndexRow", b =>
-                {
-                    b.Property<string>("TableSchema")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("table_schema");
-
-                    b.Property<string>("TableName")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("table_name");
-
-                    b.Property<string>("ColumnName")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("column_name");
-
-                    b.Property<string>("IndexColumn")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("index_column");
-
-                    b.Property<string>("Normalization")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("normalization");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("status");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("TableSchema", "TableName", "ColumnName");
-
-                    b.ToTable("columncrypto_blind_indexes", (string)null);
-
-                    b.HasAnnotation("ColumnCrypto:Table", true);
-                });
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.EncryptedColumnRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("table_schema");
 
                     b.Property<string>("TableName")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("table_name");
 
                     b.Property<string>("ColumnName")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("column_name");
 
                     b.Property<string>("ClrType")
                         .IsRequired()
                         .HasMaxLength(512)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(512)")
                         .HasColumnName("clr_type");
 
                     b.Property<string>("ContextType")
                         .IsRequired()
                         .HasMaxLength(512)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(512)")
                         .HasColumnName("context_type");
 
                     b.Property<string>("EncryptionContext")
                         .IsRequired()
                         .HasMaxLength(512)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(512)")
                         .HasColumnName("encryption_context");
 
                     b.Property<string>("KeyColumns")
                         .IsRequired()
                         .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(1024)")
                         .HasColumnName("key_columns");
 
                     b.Property<bool>("PlaintextAllowed")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("plaintext_allowed");
 
                     b.Property<string>("Storage")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("storage");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("ValueType")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("value_type");
 
                     b.HasKey("TableSchema", "TableName", "ColumnName");
@@ -134,65 +93,114 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                     b.HasAnnotation("ColumnCrypto:Table", true);
                 });
 
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.KeyRingRow", b =>
+                {
+                    b.Property<string>("KeyTable")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key_table");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.Property<byte[]>("Mac")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("mac");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("RingKeyWrappingKeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("ring_key_wrapping_key_id");
+
+                    b.Property<string>("RingKeyWrappingProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("ring_key_wrapping_provider");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<byte[]>("WrappedRingKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_ring_key");
+
+                    b.HasKey("KeyTable");
+
+                    b.ToTable("columncrypto_key_ring", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
             modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.ReencryptionProgressRow", b =>
                 {
                     b.Property<string>("TableSchema")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("table_schema");
 
                     b.Property<string>("TableName")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("table_name");
 
                     b.Property<string>("ColumnName")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("column_name");
 
                     b.Property<long>("DoneValues")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("done_values");
 
                     b.Property<long>("FailedValues")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("failed_values");
 
                     b.Property<string>("LastKey")
                         .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(1024)")
                         .HasColumnName("last_key");
 
                     b.Property<double>("RowsPerSecond")
-                        .HasColumnType("REAL")
+                        .HasColumnType("double precision")
                         .HasColumnName("rows_per_second");
 
                     b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
                     b.Property<int>("TargetVersion")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("target_version");
 
                     b.Property<long>("TotalValues")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("total_values");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Worker")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(256)")
                         .HasColumnName("worker");
 
                     b.HasKey("TableSchema", "TableName", "ColumnName");
@@ -205,45 +213,45 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
             modelBuilder.Entity("ColumnCrypto.Keys.DataKeyRecord", b =>
                 {
                     b.Property<int>("Version")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("version");
 
                     b.Property<byte[]>("Commitment")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("commitment");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<long>("EncryptionCount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("encryption_count");
 
                     b.Property<DateTimeOffset>("RollOverAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("roll_over_at");
 
                     b.Property<int>("Status")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("status");
 
                     b.Property<byte[]>("WrappedKey")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("wrapped_key");
 
                     b.Property<string>("WrappingKeyId")
                         .IsRequired()
                         .HasMaxLength(2048)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(2048)")
                         .HasColumnName("wrapping_key_id");
 
                     b.Property<string>("WrappingProvider")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("wrapping_provider");
 
                     b.HasKey("Version");
@@ -257,45 +265,47 @@ namespace ColumnCrypto.Sample.Migrations.Sqlite
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("id");
 
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<byte[]>("CreditLimit")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("credit_limit")
                         .HasAnnotation("ColumnCrypto:Encrypted", "Binary");
 
                     b.Property<byte[]>("DateOfBirth")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("date_of_birth")
                         .HasAnnotation("ColumnCrypto:Encrypted", "Binary");
 
                     b.Property<byte[]>("Email")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("email")
                         .HasAnnotation("ColumnCrypto:Encrypted", "Binary");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
                     b.Property<byte[]>("NationalId")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("national_id")
                         .HasAnnotation("ColumnCrypto:Encrypted", "Binary");
 
                     b.Property<byte[]>("Notes")
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("notes")
                         .HasAnnotation("ColumnCrypto:Encrypted", "Binary");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ColumnCrypto.Sample.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSampleDbContext))]
-    [Migration("20261202011858_AddBlindIndexTable")]
+    [Migration("20261202040536_AddBlindIndexTable")]
     partial class AddBlindIndexTable
     {
         /// <inheritdoc />
@@ -135,6 +135,55 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                     b.HasKey("TableSchema", "TableName", "ColumnName");
 
                     b.ToTable("columncrypto_encrypted_columns", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.KeyRingRow", b =>
+                {
+                    b.Property<string>("KeyTable")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key_table");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.Property<byte[]>("Mac")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("mac");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("RingKeyWrappingKeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("ring_key_wrapping_key_id");
+
+                    b.Property<string>("RingKeyWrappingProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("ring_key_wrapping_provider");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<byte[]>("WrappedRingKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_ring_key");
+
+                    b.HasKey("KeyTable");
+
+                    b.ToTable("columncrypto_key_ring", (string)null);
 
                     b.HasAnnotation("ColumnCrypto:Table", true);
                 });

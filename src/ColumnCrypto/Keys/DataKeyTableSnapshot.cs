@@ -1,0 +1,11 @@
+namespace ColumnCrypto.Keys;
+
+/// <summary>
+/// The key table as one consistent read: every key row and the ring head of the same moment (no change of the ring
+/// lies between them). What <see cref="IDataKeyStore.ReadAsync"/> returns; ColumnCrypto verifies it before it uses a key.
+/// </summary>
+/// <param name="KeyTable">The key table's name for messages, for example <c>columncrypto_data_keys</c> or <c>crypto.data_keys</c>.</param>
+/// <param name="RingHeadTable">Where the ring head is kept, for messages, for example <c>columncrypto_key_ring</c>.</param>
+/// <param name="Rows">Every key row, in version order, as stored (an unknown status is passed on as its number).</param>
+/// <param name="Head">The ring head, or null when none was ever written (an empty table, or one written before ring heads existed).</param>
+public sealed record DataKeyTableSnapshot(string KeyTable, string RingHeadTable, IReadOnlyList<DataKeyRecord> Rows, KeyRingHead? Head);
