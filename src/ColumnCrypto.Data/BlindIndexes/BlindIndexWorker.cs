@@ -6,6 +6,7 @@ using ColumnCrypto.Data.Reencryption;
 using ColumnCrypto.Data.Sql;
 using ColumnCrypto.Envelope;
 using ColumnCrypto.Search;
+using ColumnCrypto.Values;
 using Microsoft.Extensions.Logging;
 
 namespace ColumnCrypto.Data.BlindIndexes;
@@ -177,7 +178,7 @@ internal sealed class BlindIndexWorker(
                 : registration.PlaintextAllowed
                     ? LegacyPlaintext.ToEncoded(registration.ValueType, stored)
                     : throw new FormatException(ReencryptionErrors.PlaintextNotAllowed(bytes?.Length ?? ((string)stored).Length));
-            return index.ComputeEncoded(column.Searchable, encoded!, target);
+            return index.ComputeEncoded(column.Searchable, encoded!, target, EncryptedValueType.FromName(registration.ValueType));
         }
         catch (Exception e) when (e is ColumnDecryptionException or FormatException or CryptographicException or InvalidCastException)
         {

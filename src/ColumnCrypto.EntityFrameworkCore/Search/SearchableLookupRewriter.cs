@@ -135,6 +135,12 @@ internal sealed class SearchableLookupRewriter(QueryCompilationContext context) 
         ConstantExpression { Value: IEnumerable } constant => _ => Expression.Convert(constant, typeof(IEnumerable)),
         NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array when array.Expressions.All(e => ClientValue(e) is not null) =>
             searchable => Expression.NewArrayInit(typeof(object), array.Expressions.Select(e => Boxed(e, searchable))),
+
+        // Inline collections EF keeps as they are written: new List<T>() and new List<T> { a, b }.
+        NewExpression { Arguments.Count: 0 } empty when typeof(IEnumerable).IsAssignableFrom(empty.Type) =>
+            _ => Expression.Constant(Array.Empty<object>(), typeof(IEnumerable)),
+        ListInitExpression { NewExpression.Arguments.Count: 0 } list when list.Initializers.All(i => i.Arguments is [var e] && ClientValue(e) is not null) =>
+            searchable => Expression.NewArrayInit(typeof(object), list.Initializers.Select(i => Boxed(i.Arguments[0], searchable))),
         _ => null,
     };
 

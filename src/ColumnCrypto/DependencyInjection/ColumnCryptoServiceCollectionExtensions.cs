@@ -109,7 +109,7 @@ public static class ColumnCryptoServiceCollectionExtensions
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
         services.TryAddSingleton<IBlindIndexKeys>(UnconfiguredBlindIndexKeys.Instance);
-        services.TryAddSingleton(sp => new BlindIndex(sp.GetRequiredService<IBlindIndexKeys>()));
+        services.TryAddSingleton(sp => new BlindIndex(sp.GetRequiredService<IBlindIndexKeys>(), sp.GetRequiredService<CipherBackendSelector>().Backend));
         services.AddHostedService(sp => new DataKeyRolloverService(
             sp.GetRequiredService<IDataKeyManager>(),
             sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(),

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using ColumnCrypto.Cryptography;
 using ColumnCrypto.Errors;
 using ColumnCrypto.Values;
 
@@ -27,8 +28,14 @@ public sealed class BlindIndex
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly IBlindIndexKeys _keys;
+    private readonly ICipherBackend _backend;
 
-    internal BlindIndex(IBlindIndexKeys keys) => _keys = keys;
+    /// <summary>Hashes with <paramref name="backend"/>'s HMAC-SHA-256 (the same bytes from every backend).</summary>
+    internal BlindIndex(IBlindIndexKeys keys, ICipherBackend backend)
+    {
+        _keys = keys;
+        _backend = backend;
+    }
 
     /// <summary>The index key version new indexes are written with.</summary>
     /// <exception cref="ColumnCryptoKeyException">No index key is available.</exception>
@@ -87,16 +94,25 @@ public sealed class BlindIndex
     /// <see cref="EncryptedValueType.Encode"/> writes them), under index key <paramref name="version"/> (by default the
     /// newest). For tools that work without CLR types: the index rebuild and verification.
     /// </summary>
-    /// <exception cref="FormatException">The column normalizes strings and the bytes are not UTF-8.</exception>
+    /// <param name="column">The searchable column.</param>
+    /// <param name="encoded">The value's encoded bytes.</param>
+    /// <param name="version">The index key version; by default the newest.</param>
+    /// <param name="type">
+    /// The value's type, so that values equal in .NET but encoded differently (decimal <c>12.5</c> and <c>12.50</c>,
+    /// <c>0.0</c> and <c>-0.0</c>) get one index, as they do through <see cref="ComputeForWrite{T}"/>. Required for
+    /// decimal and floating-point columns.
+    /// </param>
+    /// <exception cref="FormatException">The column normalizes strings and the bytes are not UTF-8, or the bytes are not a value of <paramref name="type"/>.</exception>
     /// <exception cref="ColumnCryptoKeyException">The version is not active.</exception>
-    public byte[] ComputeEncoded(SearchableColumn column, ReadOnlySpan<byte> encoded, int? version = null)
+    public byte[] ComputeEncoded(SearchableColumn column, ReadOnlySpan<byte> encoded, int? version = null, EncryptedValueType? type = null)
     {
         ArgumentNullException.ThrowIfNull(column);
         var keys = _keys.Current;
         var target = version ?? keys.WriteVersion;
         if (column.Normalization == BlindIndexNormalization.Exact)
         {
-            return Hash(keys, target, column, encoded);
+            var canonical = type is null ? null : BlindIndexCanonicalValue.Reencode(type, encoded);
+            return Hash(keys, target, column, canonical ?? encoded);
         }
 
         string text;
@@ -115,12 +131,14 @@ public sealed class BlindIndex
     /// <summary>Reloads the index keys (another instance rotated the index key).</summary>
     public Task RefreshAsync(CancellationToken cancellationToken = default) => _keys.RefreshAsync(cancellationToken);
 
-    private static byte[] Compute<T>(BlindIndexKeySet keys, int version, SearchableColumn column, T value)
+    private byte[] Compute<T>(BlindIndexKeySet keys, int version, SearchableColumn column, T value)
     {
         if (typeof(T) == typeof(string) && column.Normalization != BlindIndexNormalization.Exact)
         {
             value = (T)(object)BlindIndexNormalizer.Apply((string)(object)value!, column.Normalization);
         }
+
+        value = BlindIndexCanonicalValue.Apply(value);
 
         var codec = ValueCodec<T>.Instance ?? throw CryptoErrors.UnsupportedType(typeof(T));
         var length = codec.GetByteCount(value);
@@ -141,11 +159,11 @@ public sealed class BlindIndex
         }
     }
 
-    private static byte[] Hash(BlindIndexKeySet keys, int version, SearchableColumn column, ReadOnlySpan<byte> encoded)
+    private byte[] Hash(BlindIndexKeySet keys, int version, SearchableColumn column, ReadOnlySpan<byte> encoded)
     {
         var index = new byte[BlindIndexLayout.Length];
         BlindIndexLayout.WriteHeader(index, version, column.Normalization);
-        keys.For(column, version).Compute(encoded, index.AsSpan(BlindIndexLayout.HeaderLength));
+        keys.For(column, version, _backend).Compute(encoded, index.AsSpan(BlindIndexLayout.HeaderLength));
         return index;
     }
 }

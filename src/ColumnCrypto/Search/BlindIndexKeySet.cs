@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using ColumnCrypto.Cryptography;
 
 namespace ColumnCrypto.Search;
 
@@ -12,7 +13,7 @@ namespace ColumnCrypto.Search;
 internal sealed class BlindIndexKeySet : IDisposable
 {
     private readonly Dictionary<int, byte[]> _roots;
-    private readonly ConcurrentDictionary<(SearchableColumn Column, int Version), BlindIndexHash> _columnKeys = new();
+    private readonly ConcurrentDictionary<(SearchableColumn Column, int Version), KeyedHash> _columnKeys = new();
     private int _disposed;
 
     /// <summary>Takes copies of the root keys; the caller zeroes its own.</summary>
@@ -21,12 +22,12 @@ internal sealed class BlindIndexKeySet : IDisposable
         _roots = [];
         foreach (var (version, key) in roots)
         {
-            if (key.Length != BlindIndexHash.KeySize)
+            if (key.Length != KeyedHash.KeySize)
             {
-                throw new ArgumentException($"Blind-index key version {version} is {key.Length} bytes; it must be {BlindIndexHash.KeySize}.", nameof(roots));
+                throw new ArgumentException($"Blind-index key version {version} is {key.Length} bytes; it must be {KeyedHash.KeySize}.", nameof(roots));
             }
 
-            var copy = GC.AllocateArray<byte>(BlindIndexHash.KeySize, pinned: true);
+            var copy = GC.AllocateArray<byte>(KeyedHash.KeySize, pinned: true);
             key.CopyTo(copy, 0);
             _roots.Add(version, copy);
         }
@@ -43,8 +44,8 @@ internal sealed class BlindIndexKeySet : IDisposable
 
     public bool Has(int version) => _roots.ContainsKey(version);
 
-    /// <summary>The keyed hash of <paramref name="column"/> under index key <paramref name="version"/>, derived once per set.</summary>
-    public BlindIndexHash For(SearchableColumn column, int version)
+    /// <summary>The keyed hash of <paramref name="column"/> under index key <paramref name="version"/>, by <paramref name="backend"/>, derived once per set.</summary>
+    public KeyedHash For(SearchableColumn column, int version, ICipherBackend backend)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_columnKeys.TryGetValue((column, version), out var existing))
@@ -54,11 +55,11 @@ internal sealed class BlindIndexKeySet : IDisposable
 
         var root = _roots.GetValueOrDefault(version)
             ?? throw new ColumnCryptoKeyException($"There is no active blind-index key version {version} (active: {string.Join(", ", LookupVersions)}).", version);
-        Span<byte> derived = stackalloc byte[BlindIndexHash.KeySize];
+        Span<byte> derived = stackalloc byte[KeyedHash.KeySize];
         try
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, root, derived, ReadOnlySpan<byte>.Empty, column.KeyInfo(version));
-            var created = new BlindIndexHash(derived);
+            var created = backend.CreateKeyedHash(derived);
             if (_columnKeys.TryAdd((column, version), created))
             {
                 return created;

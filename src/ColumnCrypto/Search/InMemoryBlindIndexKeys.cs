@@ -1,3 +1,5 @@
+using ColumnCrypto.Cryptography;
+
 namespace ColumnCrypto.Search;
 
 /// <summary>
@@ -35,9 +37,9 @@ public sealed class InMemoryBlindIndexKeys : IBlindIndexKeys, IDisposable
     public void Add(int version, ReadOnlySpan<byte> key)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
-        if (key.Length != BlindIndexHash.KeySize)
+        if (key.Length != KeyedHash.KeySize)
         {
-            throw new ArgumentException($"A blind-index key is {BlindIndexHash.KeySize} bytes, not {key.Length}.", nameof(key));
+            throw new ArgumentException($"A blind-index key is {KeyedHash.KeySize} bytes, not {key.Length}.", nameof(key));
         }
 
         lock (_lock)

@@ -1,6 +1,8 @@
 using System.Text;
+using ColumnCrypto.Cryptography;
 using ColumnCrypto.Search;
 using ColumnCrypto.Tests.Support;
+using ColumnCrypto.Values;
 
 namespace ColumnCrypto.Tests.Search;
 
@@ -17,7 +19,7 @@ public sealed class BlindIndexTests : IDisposable
     public BlindIndexTests()
     {
         _keys.Add(1, Key1);
-        _index = new BlindIndex(_keys);
+        _index = new BlindIndex(_keys, PlatformCipherBackend.Instance);
     }
 
     public void Dispose() => _keys.Dispose();
@@ -67,7 +69,7 @@ public sealed class BlindIndexTests : IDisposable
         using var otherKeys = new InMemoryBlindIndexKeys();
         otherKeys.Add(1, Key2);
 
-        Assert.NotEqual(_index.ComputeForWrite(Email, "ada@example.com"), new BlindIndex(otherKeys).ComputeForWrite(Email, "ada@example.com"));
+        Assert.NotEqual(_index.ComputeForWrite(Email, "ada@example.com"), new BlindIndex(otherKeys, PlatformCipherBackend.Instance).ComputeForWrite(Email, "ada@example.com"));
     }
 
     public static TheoryData<string, string, BlindIndexNormalization> EqualUnderNormalization => new()
@@ -102,7 +104,7 @@ public sealed class BlindIndexTests : IDisposable
         var column = new SearchableColumn(new EncryptedColumn("t", "c"));
         void Same<T>(T value) => Assert.Equal(
             _index.ComputeForWrite(column, value),
-            _index.ComputeEncoded(column, Values.EncryptedValueType.Of(typeof(T))!.Encode(value is Enum ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : value!)));
+            _index.ComputeEncoded(column, EncryptedValueType.Of(typeof(T))!.Encode(value is Enum ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : value!), type: EncryptedValueType.Of(typeof(T))));
 
         Same("text");
         Same(new byte[] { 1, 2, 3 });
@@ -149,10 +151,32 @@ public sealed class BlindIndexTests : IDisposable
     [Fact]
     public void Without_index_keys_a_searchable_column_says_how_to_supply_them()
     {
-        var index = new BlindIndex(UnconfiguredBlindIndexKeys.Instance);
+        var index = new BlindIndex(UnconfiguredBlindIndexKeys.Instance, PlatformCipherBackend.Instance);
 
         var error = Assert.Throws<ColumnCryptoKeyException>(() => index.ComputeForWrite(Email, "ada@example.com"));
         Assert.Contains("UseBlindIndexKeys", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_equal_in_dotnet_get_one_index_whether_computed_from_the_value_or_from_its_encoded_bytes()
+    {
+        var balance = new SearchableColumn(new EncryptedColumn("customers", "balance"));
+        var one = _index.ComputeForWrite(balance, 12.5m);
+        Assert.Equal(one, _index.ComputeForWrite(balance, 12.50m));
+        Assert.Equal(one, _index.ComputeEncoded(balance, EncryptedValueType.Of(typeof(decimal))!.Encode(12.500m), type: EncryptedValueType.Of(typeof(decimal))));
+        Assert.NotEqual(one, _index.ComputeForWrite(balance, 12.51m));
+
+        var ratio = new SearchableColumn(new EncryptedColumn("customers", "ratio"));
+        Assert.Equal(_index.ComputeForWrite(ratio, 0.0), _index.ComputeForWrite(ratio, -0.0));
+        Assert.Equal(_index.ComputeForWrite(ratio, 0.0), _index.ComputeEncoded(ratio, EncryptedValueType.Of(typeof(double))!.Encode(-0.0), type: EncryptedValueType.Of(typeof(double))));
+    }
+
+    [Fact]
+    public void Every_cipher_backend_computes_the_same_index()
+    {
+        var libsodium = LibsodiumCipherBackend.TryCreate(out var reason);
+        Assert.True(libsodium is not null, reason);
+        Assert.Equal(_index.ComputeForWrite(Email, "ada@example.com"), new BlindIndex(_keys, libsodium).ComputeForWrite(Email, "ada@example.com"));
     }
 
     [Fact]
