@@ -21,7 +21,7 @@ public sealed class EncryptedAttribute : Attribute
     /// Allows equality lookups (<c>==</c>, <c>!=</c>, <c>Contains</c>) and unique indexes: a companion column (a shadow
     /// property, <see cref="IndexColumn"/>) holds a keyed hash of each value, a blind index. The value itself stays
     /// randomized. The index shows which rows hold equal values, and how often each value occurs: on a column with few
-    /// distinct values (a status, a country, a yes/no) that is close to showing the values. See the README's security model.
+    /// distinct values (a status, a country, a yes/no) that is close to showing the values. See the README's Searchable columns.
     /// </summary>
     public bool Searchable { get; set; }
 

@@ -134,7 +134,7 @@ public sealed class BlindIndexBuilder
             var list = string.Join("; ", inUse.Select(c => string.Create(CultureInfo.InvariantCulture,
                 $"{(string.IsNullOrEmpty(c.Schema) ? c.Table : $"{c.Schema}.{c.Table}")}.{c.Column}: {c.On(version)} on version {version}, {c.Missing} without an index")));
             throw new ColumnCryptoRefusedException(
-                $"Blind-index key version {version} cannot be retired: lookups still need it ({list}). Run 'columncrypto index' until every column is complete, resolve any duplicates it reports, then retire.",
+                $"Blind-index key version {version} cannot be retired: lookups still need it ({list}). Run BlindIndexBuilder.RunAsync() until every column is complete, resolve any duplicates it reports, then retire.",
                 version);
         }
     }

@@ -21,8 +21,8 @@ public enum BlindIndexStatus
 {
     /// <summary>
     /// Some rows may have no index, or one under another normalization (the column just became searchable, or its
-    /// normalization changed): lookups would miss them, so they are refused until <c>columncrypto index</c> (or the
-    /// background run of <c>AddReencryption</c>) has indexed every row.
+    /// normalization changed): lookups would miss them, so they are refused until <c>BlindIndexBuilder.RunAsync</c> has
+    /// indexed every row.
     /// </summary>
     Building = 0,
 

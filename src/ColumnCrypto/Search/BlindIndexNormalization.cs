@@ -5,7 +5,7 @@ namespace ColumnCrypto.Search;
 /// equal get the same index. Flags combine (<c>Trim | CaseInsensitive</c>); <see cref="Nfc"/> and <see cref="Nfkc"/>
 /// exclude each other. Only strings can be normalized: every other type is always <see cref="Exact"/>. The
 /// normalization is bound into the column's index key and recorded in the registry, so changing it needs a rebuild
-/// of the index (<c>columncrypto index</c>); until then lookups on the column are refused.
+/// of the index (<c>BlindIndexBuilder.RunAsync</c>); until then lookups on the column are refused.
 /// </summary>
 [Flags]
 public enum BlindIndexNormalization

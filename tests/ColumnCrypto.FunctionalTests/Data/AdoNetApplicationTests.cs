@@ -41,7 +41,7 @@ public sealed class AdoNetApplicationTests(PostgresServer postgres)
         using var masterKey = new MasterKeyFile();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var crypto = database.ColumnCryptoDatabase();
-        Assert.Equal(4, (await ColumnCryptoSchema.CreateMissingTablesAsync(crypto)).Count);
+        Assert.Equal(5, (await ColumnCryptoSchema.CreateMissingTablesAsync(crypto)).Count);
         await database.ExecuteAsync("CREATE TABLE people (id integer PRIMARY KEY, email " + (provider == Provider.PostgreSql ? "bytea" : "BLOB") + ")");
 
         await using var app = Application(crypto, masterKey, time);

@@ -21,7 +21,7 @@ public sealed class LookupTests(PostgresServer postgres)
         new() { Name = "cy", Email = "cy@example.com", Login = "cy", Score = 10, NationalId = Guid.NewGuid(), Birthday = new DateOnly(1990, 1, 1), Balance = 12.5m, Tier = Tier.Basic, Code = "C-3" },
     ];
 
-    private async Task<(TestDatabase Database, MasterKeyFile MasterKey, InMemoryBlindIndexKeys Keys, DirectoryApp App)> StartAsync(Provider provider)
+    private async Task<Started> StartAsync(Provider provider)
     {
         var database = await TestDatabase.CreateAsync(provider, postgres);
         var masterKey = new MasterKeyFile();
@@ -31,7 +31,19 @@ public sealed class LookupTests(PostgresServer postgres)
         context.People.AddRange(Sample());
         context.Vendors.Add(new Vendor { Email = "ada@example.com" });
         await context.SaveChangesAsync();
-        return (database, masterKey, keys, app);
+        return new Started(database, masterKey, keys, app);
+    }
+
+    /// <summary>One started test: the database, master key, index keys and application, disposed together.</summary>
+    private sealed record Started(TestDatabase Database, MasterKeyFile MasterKey, InMemoryBlindIndexKeys Keys, DirectoryApp App) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+            Keys.Dispose();
+            MasterKey.Dispose();
+            Database.Dispose();
+        }
     }
 
     private static async Task<List<string>> NamesAsync(IQueryable<Person> query) => await query.OrderBy(p => p.Name).Select(p => p.Name).ToListAsync();
@@ -40,11 +52,8 @@ public sealed class LookupTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task Lookups_by_every_kind_of_value_find_exactly_the_rows_holding_it(Provider provider)
     {
-        var (database, masterKey, keys, app) = await StartAsync(provider);
-        using (database)
-        using (masterKey)
-        using (keys)
-        await using (app)
+        await using var started = await StartAsync(provider);
+        var (database, masterKey, keys, app) = started;
         await using (var db = app.NewContext())
         {
             var email = "ada@example.com";
@@ -80,11 +89,8 @@ public sealed class LookupTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task Null_tests_Contains_and_lookups_inside_Any_Count_First_Single_and_ExecuteDelete_work(Provider provider)
     {
-        var (database, masterKey, keys, app) = await StartAsync(provider);
-        using (database)
-        using (masterKey)
-        using (keys)
-        await using (app)
+        await using var started = await StartAsync(provider);
+        var (database, masterKey, keys, app) = started;
         await using (var db = app.NewContext())
         {
             string? none = null;
@@ -122,11 +128,8 @@ public sealed class LookupTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task A_cached_query_computes_the_index_of_each_executions_value_and_normalized_lookups_ignore_case_and_spaces(Provider provider)
     {
-        var (database, masterKey, keys, app) = await StartAsync(provider);
-        using (database)
-        using (masterKey)
-        using (keys)
-        await using (app)
+        await using var started = await StartAsync(provider);
+        var (database, masterKey, keys, app) = started;
         {
             foreach (var (email, expected) in new[] { ("ada@example.com", "ada"), ("bob@example.com", "bob"), ("cy@example.com", "cy") })
             {
@@ -147,11 +150,8 @@ public sealed class LookupTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task Updates_and_ExecuteUpdate_keep_the_index_in_step_with_the_value(Provider provider)
     {
-        var (database, masterKey, keys, app) = await StartAsync(provider);
-        using (database)
-        using (masterKey)
-        using (keys)
-        await using (app)
+        await using var started = await StartAsync(provider);
+        var (database, masterKey, keys, app) = started;
         {
             await using (var db = app.NewContext())
             {
@@ -181,11 +181,8 @@ public sealed class LookupTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task The_stored_index_shows_no_plaintext_and_differs_between_columns_holding_the_same_value(Provider provider)
     {
-        var (database, masterKey, keys, app) = await StartAsync(provider);
-        using (database)
-        using (masterKey)
-        using (keys)
-        await using (app)
+        await using var started = await StartAsync(provider);
+        var (database, masterKey, keys, app) = started;
         {
             var person = (byte[])(await database.ScalarAsync("SELECT \"Email_bidx\" FROM people WHERE \"Name\" = 'ada'"))!;
             var vendor = (byte[])(await database.ScalarAsync("SELECT email_bidx FROM vendors"))!;
@@ -202,11 +199,8 @@ public sealed class LookupTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task A_unique_index_on_a_searchable_property_refuses_a_second_row_with_the_same_value(Provider provider)
     {
-        var (database, masterKey, keys, app) = await StartAsync(provider);
-        using (database)
-        using (masterKey)
-        using (keys)
-        await using (app)
+        await using var started = await StartAsync(provider);
+        var (database, masterKey, keys, app) = started;
         {
             await using (var db = app.NewContext())
             {
@@ -242,11 +236,8 @@ public sealed class LookupTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task Other_queries_on_encrypted_columns_are_still_refused_and_the_message_points_to_Searchable(Provider provider)
     {
-        var (database, masterKey, keys, app) = await StartAsync(provider);
-        using (database)
-        using (masterKey)
-        using (keys)
-        await using (app)
+        await using var started = await StartAsync(provider);
+        var (database, masterKey, keys, app) = started;
         await using (var db = app.NewContext())
         {
             var secret = await Assert.ThrowsAsync<InvalidOperationException>(() => db.People.Where(p => p.Secret == "s").ToListAsync());
