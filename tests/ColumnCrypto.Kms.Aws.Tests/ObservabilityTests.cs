@@ -19,31 +19,7 @@ public sealed class ObservabilityTests(KmsEmulator kms)
     {
         var key = await kms.CreateKeyAsync();
         using var host = KmsTestHost.ForKms(kms.Url, key.KeyId);
-        var scope = host.Services.GetRequiredService<IMeterFactory>();
-        var published = new ConcurrentDictionary<string, Instrument>();
-        var tagsSeen = new ConcurrentDictionary<string, ConcurrentDictionary<string, bool>>();
-        using var meters = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == AwsKmsMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    published[instrument.Name] = instrument;
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        void Measured(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            foreach (var tag in tags)
-            {
-                tagsSeen.GetOrAdd(instrument.Name, _ => new())[tag.Key] = true;
-            }
-        }
-
-        meters.SetMeasurementEventCallback<long>((i, _, tags, _) => Measured(i, tags));
-        meters.SetMeasurementEventCallback<double>((i, _, tags, _) => Measured(i, tags));
-        meters.Start();
+        using var meter = new DocumentedMeter(AwsKmsMetrics.MeterName, host.Services.GetRequiredService<IMeterFactory>());
 
         using var root = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start();
         var spans = new ConcurrentQueue<Activity>();
@@ -64,14 +40,7 @@ public sealed class ObservabilityTests(KmsEmulator kms)
         await host.Keys.InitializeAsync(CancellationToken.None);
         await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.KmsWrapper.UnwrapAsync(new byte[64], key.KeyId, new Wrapping.KeyWrapContext(9), CancellationToken.None));
 
-        var documented = ObservabilityDocument.Instruments().Where(i => i.Meter == AwsKmsMetrics.MeterName).ToList();
-        Assert.Equal(documented.Select(d => d.Name).Order(), published.Keys.Order());
-        foreach (var row in documented)
-        {
-            Assert.Equal(row.Type, DocumentedInstrument.TypeOf(published[row.Name]));
-            Assert.Equal(row.Unit, published[row.Name].Unit);
-            Assert.Equal(row.Tags.Order(), tagsSeen[row.Name].Keys.Order());
-        }
+        meter.AssertMatchesDocument();
 
         // Version 1 and the ring key: an Encrypt and a verifying Decrypt each; then the refused Decrypt of version 9.
         Assert.Equal(2, spans.Count(s => s.OperationName == "columncrypto.key.wrap" && (string?)s.GetTagItem("rpc.method") == "Encrypt"));

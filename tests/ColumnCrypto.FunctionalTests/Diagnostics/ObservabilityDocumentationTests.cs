@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.FunctionalTests.Infrastructure;
@@ -24,34 +23,7 @@ public sealed class ObservabilityDocumentationTests(PostgresServer postgres)
         using var masterKey = new MasterKeyFile();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var app = await PeopleApp.CreateAsync(database, masterKey, time, createTables: true);
-        var scope = app.Services.GetRequiredService<IMeterFactory>();
-
-        var published = new ConcurrentDictionary<string, Instrument>();
-        var tagsSeen = new ConcurrentDictionary<string, ConcurrentDictionary<string, bool>>();
-        void Measured(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            var seen = tagsSeen.GetOrAdd(instrument.Name, _ => new());
-            foreach (var tag in tags)
-            {
-                seen[tag.Key] = true;
-            }
-        }
-
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                // This application's meter only: other tests' applications publish the same names meanwhile.
-                if (instrument.Meter.Name == ColumnCryptoTelemetry.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    published[instrument.Name] = instrument;
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => Measured(i, tags));
-        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => Measured(i, tags));
-        listener.Start();
+        using var meter = new DocumentedMeter(ColumnCryptoTelemetry.MeterName, app.Services.GetRequiredService<IMeterFactory>());
 
         await app.Keys.InitializeAsync(None);
         await app.WritePeopleAsync(1, 12);
@@ -70,19 +42,7 @@ public sealed class ObservabilityDocumentationTests(PostgresServer postgres)
         await app.Lifecycle.RotateAsync();
         Assert.Equal(12, (await app.Reencryptor.RunAsync()).Reencrypted);
         await app.Lifecycle.GetCoverageAsync();
-        listener.RecordObservableInstruments();
-
-        var documented = ObservabilityDocument.Instruments().Where(i => i.Meter == ColumnCryptoTelemetry.MeterName).ToList();
-        Assert.Equal(documented.Select(d => d.Name).Order(), published.Keys.Order());
-        foreach (var row in documented)
-        {
-            var instrument = published[row.Name];
-            Assert.True(row.Type == DocumentedInstrument.TypeOf(instrument), $"{row.Name}: documented as {row.Type}, is {DocumentedInstrument.TypeOf(instrument)}");
-            Assert.True(row.Unit == instrument.Unit, $"{row.Name}: documented unit {row.Unit}, is {instrument.Unit}");
-            Assert.True(tagsSeen.TryGetValue(row.Name, out var tags), $"{row.Name} was not measured by the scenario");
-            Assert.True(row.Tags.Order().SequenceEqual(tags.Keys.Order()),
-                $"{row.Name}: documented tags [{string.Join(", ", row.Tags)}], measured with [{string.Join(", ", tags.Keys)}]");
-        }
+        meter.AssertMatchesDocument();
 
         // The conventions the table promises: lowercase dotted names, and durations only in seconds.
         Assert.All(ObservabilityDocument.Instruments(), i =>
