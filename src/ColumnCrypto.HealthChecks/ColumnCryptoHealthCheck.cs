@@ -1,7 +1,9 @@
 using System.Globalization;
+using ColumnCrypto.Configuration;
 using ColumnCrypto.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace ColumnCrypto.HealthChecks;
 
@@ -11,7 +13,7 @@ namespace ColumnCrypto.HealthChecks;
 /// Unhealthy: the key table failed its integrity check, a key does not unwrap or verify, no key could be loaded, the
 /// table has no active key, or the cipher cannot be used. Degraded: the keys verified before are in use but the
 /// latest read failed transiently (database or KMS unreachable), the latest rollover check failed, the newest key is
-/// past its rollover time, the keys were not loaded yet, or libsodium failed its self-test.
+/// past its rollover time by more than one rollover check interval, the keys were not loaded yet, or libsodium failed its self-test.
 /// </summary>
 internal sealed class ColumnCryptoHealthCheck(IServiceProvider services) : IHealthCheck
 {
@@ -76,7 +78,9 @@ internal sealed class ColumnCryptoHealthCheck(IServiceProvider services) : IHeal
             return HealthCheckResult.Degraded($"The latest data key rollover check failed: {rollover.Message} ({state})", rollover, data);
         }
 
-        if (now >= observed.NewestRollOverAt)
+        // The scheduled check runs every rollOverCheckInterval minutes: a key just past its time is not a failure yet.
+        var checkInterval = TimeSpan.FromMinutes(services.GetRequiredService<IOptions<ColumnCryptoOptions>>().Value.Schedule.RollOverCheckInterval);
+        if (now >= observed.NewestRollOverAt + checkInterval)
         {
             return HealthCheckResult.Degraded(
                 $"Data key version {observed.NewestVersion} is past its rollover time: rollovers are failing, or automatic key creation is off ({state}).", data: data);

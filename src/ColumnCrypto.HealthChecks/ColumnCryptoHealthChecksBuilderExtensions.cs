@@ -11,7 +11,7 @@ public static class ColumnCryptoHealthChecksBuilderExtensions
     /// already observed (no database or KMS call per probe). <b>Unhealthy</b>: the key table failed its integrity check
     /// (<see cref="ColumnCrypto.ColumnCryptoKeyRingException"/>), a data key cannot be unwrapped or verified, no key could be loaded,
     /// or the table has no active key. <b>Degraded</b>: the latest key-table read or rollover failed while the keys
-    /// verified before stay in use (database or KMS unreachable), the newest key is past its rollover time, the keys are
+    /// verified before stay in use (database or KMS unreachable), the newest key is past its rollover time by more than <c>schedule.rollOverCheckInterval</c>, the keys are
     /// not loaded yet, or libsodium failed its self-test. Its data holds <c>cipher</c>, <c>cipherImplementation</c>,
     /// <c>newestKeyVersion</c>, <c>newestKeyRollOverAt</c>, <c>activeKeys</c>, <c>lastLoadedAt</c> and, after failures,
     /// <c>loadFailedAt</c> and <c>rolloverFailedAt</c>. Requires <c>AddColumnCrypto</c> on the service collection.
