@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.FunctionalTests.Infrastructure;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Keys.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -102,6 +103,8 @@ public sealed class TracingTests(PostgresServer postgres)
         Assert.Equal("key version 1 is older than the rollover schedule of 365 days", rollover.GetTagItem("columncrypto.rollover.reason"));
         Assert.Contains(spans.Named("columncrypto.key.create"), s => s.GetTagItem(ColumnCryptoTelemetry.KeyVersionTag) is 2 && s.ParentSpanId == rollover.SpanId);
 
+        var secrets = new List<byte[]> { masterKey.Bytes };
+        secrets.AddRange((await app.Services.GetRequiredService<IDataKeyStore>().ReadAsync(None)).Rows.Select(r => r.WrappedKey));
         var result = await app.Reencryptor.RunAsync();
         Assert.Equal(25, result.Reencrypted);
         var batches = spans.Named("columncrypto.reencryption.batch").Where(b => b.GetTagItem("columncrypto.reencryption.rows_written") is > 0L).ToList();
@@ -125,11 +128,17 @@ public sealed class TracingTests(PostgresServer postgres)
         Assert.Equal(1, retired.GetTagItem(ColumnCryptoTelemetry.KeyVersionTag));
         Assert.Equal(ActivityStatusCode.Unset, retired.Status);
 
+        // Crypto-shredding and a rewrap onto the key that already wraps every row are spans too.
+        await app.Lifecycle.DestroyAsync(1, DataKeyLifecycle.DestroyConfirmation(1));
+        Assert.Equal(1, Assert.Single(spans.Named("columncrypto.key.destroy")).GetTagItem(ColumnCryptoTelemetry.KeyVersionTag));
+        await app.Lifecycle.RewrapAsync(app.Lifecycle.ConfiguredKey);
+        var rewrap = Assert.Single(spans.Named("columncrypto.key.rewrap"));
+        Assert.Equal(0, rewrap.GetTagItem("columncrypto.keys.rewrapped"));
+        Assert.Equal("local", rewrap.GetTagItem(ColumnCryptoTelemetry.WrappingProviderTag));
+
         // Every span is documented, and no tag holds the master key or a wrapped key, in base64 or hex.
         var documented = ObservabilityDocument.Spans();
         Assert.All(spans.All, s => Assert.Contains(s.OperationName, documented));
-        var secrets = new List<byte[]> { masterKey.Bytes };
-        secrets.AddRange((await app.Services.GetRequiredService<IDataKeyStore>().ReadAsync(None)).Rows.Select(r => r.WrappedKey).Where(w => w.Length > 0));
         var forms = secrets.SelectMany(s => new[] { Convert.ToBase64String(s), Convert.ToHexString(s), Convert.ToHexStringLower(s), Convert.ToBase64String(s.AsSpan(0, 16)) }).ToList();
         var values = spans.All.SelectMany(s => s.TagObjects.Select(t => t.Value is string[] array ? string.Join(",", array) : Convert.ToString(t.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""))
             .Concat(spans.All.Select(s => s.StatusDescription ?? "")).ToList();
