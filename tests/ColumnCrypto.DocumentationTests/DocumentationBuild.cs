@@ -63,7 +63,7 @@ public sealed class DocumentationBuild : IAsyncLifetime
 
         var fragments = Blocks.Where(b => !b.IsProgram).ToList();
         WriteProject("Fragments", "Library",
-            ["ColumnCrypto.EntityFrameworkCore", "ColumnCrypto.Dapper", "ColumnCrypto.Kms.Aws", "Npgsql.EntityFrameworkCore.PostgreSQL", "Microsoft.Extensions.Hosting"],
+            ["ColumnCrypto.EntityFrameworkCore", "ColumnCrypto.Dapper", "ColumnCrypto.Kms.Aws", "ColumnCrypto.HealthChecks", "Npgsql.EntityFrameworkCore.PostgreSQL", "Microsoft.Extensions.Hosting"],
             versions, fragments.Select((b, i) => ($"Fragment{i}.cs", Harness(b, i))).Append(("Usings.cs", FragmentUsings)).ToDictionary());
         projects.Add("Fragments");
 
