@@ -30,13 +30,13 @@ if [ -z "${COLUMNCRYPTO_TEST_KMS_URL:-}" ]; then
   export COLUMNCRYPTO_TEST_KMS_URL="http://127.0.0.1:$KMS_PORT"
 fi
 
-# Native AOT (the documentation tests publish a native app) links with clang.
-if ! command -v clang >/dev/null; then
+# Native AOT (the documentation tests publish a native app) links with clang (and lld where the SDK picks it).
+if ! command -v clang >/dev/null || ! command -v ld.lld >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "clang not found: installing it with apt-get (native AOT links with it)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null
+    log "clang or lld not found: installing them with apt-get (native AOT links with them)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang lld >/dev/null
   else
-    log "clang not found: the native AOT test will fail; install clang"
+    log "clang or lld not found: the native AOT test will fail; install clang and lld"
   fi
 fi
 
