@@ -2,7 +2,7 @@
 # Runs every test: starts a throwaway PostgreSQL cluster and a KMS emulator (moto) on loopback, builds the solution,
 # packs every package into a local folder feed (COLUMNCRYPTO_TEST_PACKAGES, for the documentation tests), runs
 # `dotnet test ColumnCrypto.sln`, and stops both, whatever happens. Extra arguments go to `dotnet test`.
-# Needs: the .NET 10 SDK. Installs PostgreSQL (apt) and moto (pip) when they are missing and it can.
+# Needs: the .NET 10 SDK. Installs PostgreSQL and clang (apt) and moto (pip) when they are missing and it can.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,16 @@ fi
 if [ -z "${COLUMNCRYPTO_TEST_KMS_URL:-}" ]; then
   start_moto
   export COLUMNCRYPTO_TEST_KMS_URL="http://127.0.0.1:$KMS_PORT"
+fi
+
+# Native AOT (the documentation tests publish a native app) links with clang (and lld where the SDK picks it).
+if ! command -v clang >/dev/null || ! command -v ld.lld >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "clang or lld not found: installing them with apt-get (native AOT links with them)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang lld >/dev/null
+  else
+    log "clang or lld not found: the native AOT test will fail; install clang and lld"
+  fi
 fi
 
 # Build once, then pack every package into a local folder feed: the documentation tests build the README's code

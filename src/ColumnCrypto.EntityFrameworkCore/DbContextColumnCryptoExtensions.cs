@@ -29,6 +29,6 @@ public static class DbContextColumnCryptoExtensions
     public static Task<IReadOnlyList<EncryptedColumnRegistration>> RecordEncryptedColumnsAsync(this DbContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ModelColumnRecorder<DbContext>.RecordAsync(context, new EncryptedColumnRegistry(context.GetColumnCryptoDatabase()), NullLogger.Instance, cancellationToken);
+        return ModelEncryptedColumns.RecordAsync(context, new EncryptedColumnRegistry(context.GetColumnCryptoDatabase()), NullLogger.Instance, cancellationToken);
     }
 }

@@ -100,6 +100,7 @@ internal sealed class AwsKmsKeyWrapper : IKeyWrapper, IDisposable
     /// <summary>Times and counts one KMS call, and turns its failure into a <see cref="ColumnCryptoKeyException"/>.</summary>
     private async Task<T> CallAsync<T>(string operation, string keyId, KeyWrapContext context, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        using var activity = AwsKmsActivitySource.Start(operation, keyId, context.KeyVersion);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -112,6 +113,7 @@ internal sealed class AwsKmsKeyWrapper : IKeyWrapper, IDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             _metrics.Record(operation, "canceled", Stopwatch.GetElapsedTime(started));
+            activity?.SetStatus(ActivityStatusCode.Error, "canceled");
             throw;
         }
         catch (Exception e) when (e is not ColumnCryptoException)
@@ -120,7 +122,10 @@ internal sealed class AwsKmsKeyWrapper : IKeyWrapper, IDisposable
             var outcome = AwsKmsErrors.Outcome(e);
             _metrics.Record(operation, outcome, elapsed);
             AwsKmsLog.CallFailed(_logger, operation, context.KeyVersion, keyId, _location.Region, elapsed.TotalMilliseconds, outcome);
-            throw _errors.ToKeyException(operation, keyId, context, e);
+            var failure = _errors.ToKeyException(operation, keyId, context, e);
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            activity?.SetTag("error.type", outcome);
+            throw failure;
         }
     }
 

@@ -1,18 +1,14 @@
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 
 namespace ColumnCrypto.DocumentationTests;
 
 /// <summary>
-/// The README's C# blocks built as a user would build them: every package packed into a local folder feed (the one
-/// scripts/test.sh packed, named by COLUMNCRYPTO_TEST_PACKAGES, or packed here from the build output), each
+/// The README's C# blocks built as a user would build them against the packages (<see cref="PackageFeed"/>): each
 /// Quickstart a console app with exactly the packages its first line lists, every fragment compiled in a harness, and
-/// the tool installed from the feed. Built once for all the tests of a run, in its own NuGet package folder so a
-/// package of the same version from an earlier run is never used instead.
+/// the tool installed from the feed. Built once for all the tests of a run.
 /// </summary>
 public sealed class DocumentationBuild : IAsyncLifetime
 {
-    public const string PackagesVariable = "COLUMNCRYPTO_TEST_PACKAGES";
     public const string ReadmeConnectionString = "Host=localhost;Username=postgres;Database=shop";
 
     private static readonly string[] Ambient =
@@ -23,9 +19,11 @@ public sealed class DocumentationBuild : IAsyncLifetime
 
     private readonly string _work = Directory.CreateTempSubdirectory("columncrypto-docs-").FullName;
 
-    public string Feed { get; private set; } = string.Empty;
+    private PackageFeed? _feed;
 
-    public string Version { get; private set; } = string.Empty;
+    public string Feed => _feed?.Folder ?? string.Empty;
+
+    public string Version => _feed?.Version ?? string.Empty;
 
     public ProcessResult Build { get; private set; } = new(-1, "not built");
 
@@ -42,18 +40,12 @@ public sealed class DocumentationBuild : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Feed = await FindOrPackFeedAsync();
-        Version = Regex.Match(string.Join('\n', Directory.GetFiles(Feed, "ColumnCrypto.*.nupkg").Select(Path.GetFileName)),
-            @"^ColumnCrypto\.(\d[^\n]*)\.nupkg$", RegexOptions.Multiline).Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(Version), $"no ColumnCrypto package in {Feed}");
-        WriteNuGetConfig();
-
-        var versions = ThirdPartyVersions();
+        _feed = await PackageFeed.CreateAsync(_work);
         var projects = new List<string>();
         foreach (var program in Blocks.Where(b => b.IsProgram))
         {
             var name = ProjectName(program.Packages[0]);
-            WriteProject(name, "Exe", program.Packages, versions, new Dictionary<string, string>
+            _feed.WriteProject(name, "Exe", program.Packages, new Dictionary<string, string>
             {
                 ["Program.cs"] = $"#line {program.Line} \"{program.File}\"\n" + program.Code.Replace(ReadmeConnectionString, "{connection string}", StringComparison.Ordinal),
                 ["columncrypto.yaml"] = string.Empty, // "an empty file means the defaults"
@@ -62,16 +54,16 @@ public sealed class DocumentationBuild : IAsyncLifetime
         }
 
         var fragments = Blocks.Where(b => !b.IsProgram).ToList();
-        WriteProject("Fragments", "Library",
-            ["ColumnCrypto.EntityFrameworkCore", "ColumnCrypto.Dapper", "ColumnCrypto.Kms.Aws", "Npgsql.EntityFrameworkCore.PostgreSQL", "Microsoft.Extensions.Hosting"],
-            versions, fragments.Select((b, i) => ($"Fragment{i}.cs", Harness(b, i))).Append(("Usings.cs", FragmentUsings)).ToDictionary());
+        _feed.WriteProject("Fragments", "Library",
+            ["ColumnCrypto.EntityFrameworkCore", "ColumnCrypto.Dapper", "ColumnCrypto.Kms.Aws", "ColumnCrypto.HealthChecks", "Npgsql.EntityFrameworkCore.PostgreSQL", "Microsoft.Extensions.Hosting"],
+            fragments.Select((b, i) => ($"Fragment{i}.cs", Harness(b, i))).Append(("Usings.cs", FragmentUsings)).ToDictionary());
         projects.Add("Fragments");
 
         await File.WriteAllTextAsync(Path.Combine(_work, "docs.slnx"),
             $"<Solution>{string.Concat(projects.Select(p => $"<Project Path=\"{p}/{p}.csproj\" />"))}</Solution>");
         Build = await DotNet.RunAsync(_work, ["build", "docs.slnx", "--disable-build-servers", "-nologo", "-clp:NoSummary"]);
         ToolInstall = await DotNet.RunAsync(_work,
-            ["tool", "install", "ColumnCrypto.Cli", "--version", Version, "--tool-path", Path.Combine(_work, "tools"), "--configfile", Path.Combine(_work, "NuGet.config")]);
+            ["tool", "install", "ColumnCrypto.Cli", "--version", Version, "--tool-path", Path.Combine(_work, "tools"), "--configfile", _feed.NuGetConfig]);
     }
 
     /// <summary>A Quickstart's program with the README's connection string replaced by <paramref name="connectionString"/>.</summary>
@@ -82,65 +74,6 @@ public sealed class DocumentationBuild : IAsyncLifetime
     }
 
     private static string ProjectName(string package) => "Quickstart" + package.Replace("ColumnCrypto.", string.Empty, StringComparison.Ordinal).Replace(".", string.Empty, StringComparison.Ordinal);
-
-    private async Task<string> FindOrPackFeedAsync()
-    {
-        var configured = Environment.GetEnvironmentVariable(PackagesVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured;
-        }
-
-        var feed = Path.Combine(_work, "packages");
-        var pack = await DotNet.RunAsync(Repository.Root, ["pack", "ColumnCrypto.sln", "-c", Repository.Configuration, "--no-build", "-o", feed, "--disable-build-servers"]);
-        Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
-        return feed;
-    }
-
-    private void WriteNuGetConfig() => File.WriteAllText(Path.Combine(_work, "NuGet.config"), $"""
-        <?xml version="1.0" encoding="utf-8"?>
-        <configuration>
-          <config><add key="globalPackagesFolder" value="{Path.Combine(_work, "nuget-packages")}" /></config>
-          <packageSources>
-            <clear />
-            <add key="local" value="{Feed}" />
-            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-          </packageSources>
-          <packageSourceMapping>
-            <packageSource key="local"><package pattern="ColumnCrypto" /><package pattern="ColumnCrypto.*" /></packageSource>
-            <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-          </packageSourceMapping>
-        </configuration>
-        """);
-
-    /// <summary>The repository's versions of everything else (Directory.Packages.props): what the packages were built against.</summary>
-    private static Dictionary<string, string> ThirdPartyVersions() =>
-        XDocument.Load(Repository.Path("Directory.Packages.props")).Descendants("PackageVersion")
-            .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);
-
-    private void WriteProject(string name, string outputType, IEnumerable<string> packages, Dictionary<string, string> versions, IReadOnlyDictionary<string, string> files)
-    {
-        var folder = Directory.CreateDirectory(Path.Combine(_work, name)).FullName;
-        var references = string.Concat(packages.Select(p =>
-            $"<PackageReference Include=\"{p}\" Version=\"{(p.StartsWith("ColumnCrypto", StringComparison.Ordinal) ? Version : versions[p])}\" />"));
-        File.WriteAllText(Path.Combine(folder, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>{outputType}</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <NoWarn>$(NoWarn);CS1998;CS8321;CS0168;CS0219;NU1603</NoWarn>
-              </PropertyGroup>
-              <ItemGroup>{references}</ItemGroup>
-              <ItemGroup><None Update="columncrypto.yaml" CopyToOutputDirectory="PreserveNewest" /></ItemGroup>
-            </Project>
-            """);
-        foreach (var (file, content) in files)
-        {
-            File.WriteAllText(Path.Combine(folder, file), content);
-        }
-    }
 
     private const string FragmentUsings = """
         global using ColumnCrypto;

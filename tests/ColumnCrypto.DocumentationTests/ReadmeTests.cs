@@ -65,6 +65,7 @@ public sealed class ReadmeTests(DocumentationBuild docs, PostgresServer postgres
     [InlineData("ColumnCrypto.EntityFrameworkCore")]
     [InlineData("ColumnCrypto.Dapper")]
     [InlineData("ColumnCrypto.Kms.Aws")]
+    [InlineData("ColumnCrypto.HealthChecks")]
     [InlineData("ColumnCrypto.Cli")]
     public void Every_package_has_its_readme_license_repository_tags_and_symbols(string id)
     {

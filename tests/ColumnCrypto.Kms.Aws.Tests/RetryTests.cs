@@ -25,7 +25,7 @@ public sealed class RetryTests(KmsEmulator kms)
         // the first ring head; version 1's Encrypt took three attempts.
         Assert.Equal(3 + 1 + 2, proxy.Attempts);
         Assert.Equal(2, host.Kms.Count("Encrypt"));
-        Assert.All(calls.GetMeasurementSnapshot(), m => Assert.Equal("success", m.Tags["outcome"]));
+        Assert.All(calls.GetMeasurementSnapshot(), m => Assert.Equal("success", m.Tags[AwsKmsMetrics.OutcomeTag]));
         Assert.Single((await host.Store.ReadAsync(CancellationToken.None)).Rows);
     }
 

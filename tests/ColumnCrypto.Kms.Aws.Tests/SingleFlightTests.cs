@@ -41,7 +41,7 @@ public sealed class SingleFlightTests(KmsEmulator kms)
         Assert.Equal(4, counter.Count("Decrypt"));
         Assert.Equal(["0", "1", "2", "3"], counter.DecryptedVersions.Order());
         Assert.Equal(4, counter.Total);
-        Assert.Equal(4, calls.GetMeasurementSnapshot().Count(m => (string?)m.Tags["operation"] == "Decrypt" && (string?)m.Tags["outcome"] == "success"));
+        Assert.Equal(4, calls.GetMeasurementSnapshot().Count(m => (string?)m.Tags[AwsKmsMetrics.OperationTag] == "Decrypt" && (string?)m.Tags[AwsKmsMetrics.OutcomeTag] == "success"));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class SingleFlightTests(KmsEmulator kms)
         await Assert.ThrowsAsync<ColumnCryptoKeyException>(() => host.KmsWrapper.UnwrapAsync(
             new byte[64], key.KeyId, new Wrapping.KeyWrapContext(9), CancellationToken.None));
 
-        var measured = calls.GetMeasurementSnapshot().Select(m => $"{m.Tags["operation"]}:{m.Tags["outcome"]}").ToList();
+        var measured = calls.GetMeasurementSnapshot().Select(m => $"{m.Tags[AwsKmsMetrics.OperationTag]}:{m.Tags[AwsKmsMetrics.OutcomeTag]}").ToList();
 
         // Creating version 1, and the ring key of the table's first ring head: for each, one Encrypt and one Decrypt, which
         // verifies the wrapping before the row is written; the verified keys are then used as they are, not unwrapped again.
@@ -86,6 +86,6 @@ public sealed class SingleFlightTests(KmsEmulator kms)
         Assert.Single(measured, m => m.StartsWith("Decrypt:", StringComparison.Ordinal) && !m.EndsWith(":success", StringComparison.Ordinal));
         Assert.Equal(measured.Count, latency.GetMeasurementSnapshot().Count);
         Assert.All(latency.GetMeasurementSnapshot(), m => Assert.True(m.Value > 0));
-        Assert.Equal("ms", latency.Instrument!.Unit);
+        Assert.Equal("s", latency.Instrument!.Unit);
     }
 }

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ColumnCrypto.Data.Sql;
 
@@ -20,13 +22,7 @@ internal sealed class PostgreSqlBatchWriter : IBatchWriter
         command.Add("@i", Enumerable.Range(0, count).ToArray());
         for (var k = 0; k < plan.QuotedKeys.Count; k++)
         {
-            var values = Array.CreateInstance(changes[0].Key[k].GetType(), count);
-            for (var r = 0; r < count; r++)
-            {
-                values.SetValue(changes[r].Key[k], r);
-            }
-
-            command.Add(Name("@k", k), values);
+            command.Add(Name("@k", k), KeyArray(changes, k));
         }
 
         foreach (var column in plan.Columns)
@@ -45,6 +41,34 @@ internal sealed class PostgreSqlBatchWriter : IBatchWriter
         }
 
         return [.. changes.Select(c => c.New.Select(n => n is not null).ToArray())];
+    }
+
+    // Npgsql infers the unnest array's type from the CLR array type, so the keys go in a typed array: built statically
+    // for the usual key types (native AOT cannot create an array type at run time), by reflection for any other.
+    private static Array KeyArray(IReadOnlyList<RowChange> changes, int k) => changes[0].Key[k] switch
+    {
+        int => Typed<int>(changes, k),
+        long => Typed<long>(changes, k),
+        short => Typed<short>(changes, k),
+        Guid => Typed<Guid>(changes, k),
+        string => Typed<string>(changes, k),
+        var other when RuntimeFeature.IsDynamicCodeSupported => Reflected(other.GetType(), changes, k),
+        var other => throw new NotSupportedException(
+            $"Re-encrypting under native AOT supports keys of type int, long, short, Guid and string, not {other.GetType().Name}."),
+    };
+
+    private static T[] Typed<T>(IReadOnlyList<RowChange> changes, int k) => [.. changes.Select(c => (T)c.Key[k])];
+
+    [RequiresDynamicCode("Creates an array of the key's type.")]
+    private static Array Reflected(Type type, IReadOnlyList<RowChange> changes, int k)
+    {
+        var values = Array.CreateInstance(type, changes.Count);
+        for (var r = 0; r < changes.Count; r++)
+        {
+            values.SetValue(changes[r].Key[k], r);
+        }
+
+        return values;
     }
 
     private static string Sql(TablePlan plan)

@@ -7,33 +7,29 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ColumnCrypto.Data.Reencryption;
 
 /// <summary>
-/// Re-encryption and coverage instruments on the <c>ColumnCrypto</c> meter:
-/// <list type="bullet">
-/// <item><c>columncrypto.reencryption.values</c> (counter; tags table, column, outcome = reencrypted, encrypted_plaintext, changed_meanwhile, failed)</item>
-/// <item><c>columncrypto.reencryption.rows</c> (counter; tag table): rows written</item>
-/// <item><c>columncrypto.reencryption.remaining</c> (gauge; tags table, column): values not yet on the target key, as of the latest batch</item>
-/// <item><c>columncrypto.reencryption.rows_per_second</c> (gauge; tag table)</item>
-/// </list>
+/// Re-encryption instruments on the <c>ColumnCrypto</c> meter (listed with their tags in docs/observability.md):
+/// values by outcome, rows written, values remaining, and the duration of each batch (the rate is rows over duration).
 /// One instance per ColumnCrypto meter, shared by every re-encryptor of that application.
 /// </summary>
 internal sealed class ReencryptionMetrics
 {
+    public const string OutcomeTag = "columncrypto.reencryption.outcome";
+
     private static readonly ConditionalWeakTable<Meter, ReencryptionMetrics> ByMeter = [];
 
     private readonly ConcurrentDictionary<(string Table, string Column), long> _remaining = new();
-    private readonly ConcurrentDictionary<string, double> _rowsPerSecond = new();
+    private readonly Counter<long> _values;
+    private readonly Counter<long> _rows;
+    private readonly Histogram<double> _batchDuration;
 
     private ReencryptionMetrics(Meter meter)
     {
-        Values = meter.CreateCounter<long>("columncrypto.reencryption.values", description: "Values handled by re-encryption, by outcome.");
-        Rows = meter.CreateCounter<long>("columncrypto.reencryption.rows", description: "Rows written by re-encryption.");
-        meter.CreateObservableGauge("columncrypto.reencryption.remaining", ObserveRemaining, description: "Values not yet on the re-encryption's target key.");
-        meter.CreateObservableGauge("columncrypto.reencryption.rows_per_second", ObserveRate, description: "Re-encryption throughput of the latest run.");
+        _values = meter.CreateCounter<long>("columncrypto.reencryption.values", "{value}", "Values handled by re-encryption, by outcome.");
+        _rows = meter.CreateCounter<long>("columncrypto.reencryption.rows", "{row}", "Rows written by re-encryption.");
+        _batchDuration = meter.CreateHistogram<double>("columncrypto.reencryption.batch.duration", "s",
+            "Time of one re-encryption batch: read, re-encrypt, write and commit.");
+        meter.CreateObservableGauge("columncrypto.reencryption.remaining", ObserveRemaining, "{value}", "Values not yet on the re-encryption's target key.");
     }
-
-    public Counter<long> Values { get; }
-
-    public Counter<long> Rows { get; }
 
     /// <summary>The instruments of the application's ColumnCrypto meter (or of a private meter without DI metrics).</summary>
     public static ReencryptionMetrics For(IServiceProvider services)
@@ -45,19 +41,19 @@ internal sealed class ReencryptionMetrics
 
     public void SetRemaining(string table, string column, long remaining) => _remaining[(table, column)] = remaining;
 
-    public void SetRate(string table, double rowsPerSecond) => _rowsPerSecond[table] = rowsPerSecond;
-
     public void Count(string table, string column, string outcome, long count)
     {
         if (count > 0)
         {
-            Values.Add(count, new("table", table), new("column", column), new("outcome", outcome));
+            _values.Add(count, new(ColumnCryptoTelemetry.TableTag, table), new(ColumnCryptoTelemetry.ColumnTag, column), new(OutcomeTag, outcome));
         }
     }
 
-    private IEnumerable<Measurement<long>> ObserveRemaining() =>
-        _remaining.Select(p => new Measurement<long>(p.Value, new("table", p.Key.Table), new("column", p.Key.Column)));
+    public void RowsWritten(string table, long rows) => _rows.Add(rows, new KeyValuePair<string, object?>(ColumnCryptoTelemetry.TableTag, table));
 
-    private IEnumerable<Measurement<double>> ObserveRate() =>
-        _rowsPerSecond.Select(p => new Measurement<double>(p.Value, new KeyValuePair<string, object?>("table", p.Key)));
+    public void BatchFinished(string table, TimeSpan elapsed) =>
+        _batchDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(ColumnCryptoTelemetry.TableTag, table));
+
+    private IEnumerable<Measurement<long>> ObserveRemaining() =>
+        _remaining.Select(p => new Measurement<long>(p.Value, new(ColumnCryptoTelemetry.TableTag, p.Key.Table), new(ColumnCryptoTelemetry.ColumnTag, p.Key.Column)));
 }

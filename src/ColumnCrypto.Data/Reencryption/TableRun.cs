@@ -48,6 +48,9 @@ internal sealed class TableRun
 
     public TablePlan Plan { get; }
 
+    /// <summary>The run's re-encryption instruments.</summary>
+    public ReencryptionMetrics Metrics => _metrics;
+
     public int TargetVersion { get; }
 
     public long RowsWritten => Interlocked.Read(ref _rowsWritten);
@@ -113,8 +116,7 @@ internal sealed class TableRun
         }
 
         Interlocked.Add(ref _rowsWritten, rows);
-        _metrics.Rows.Add(rows, new KeyValuePair<string, object?>("table", Plan.Name));
-        _metrics.SetRate(Plan.Name, RowsPerSecond);
+        _metrics.RowsWritten(Plan.Name, rows);
         for (var c = 0; c < Plan.Columns.Count; c++)
         {
             _metrics.SetRemaining(Plan.Name, Plan.Columns[c].Name, Math.Max(0, _totalAtStart[c] - Done(c)));

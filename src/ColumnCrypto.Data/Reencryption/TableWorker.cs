@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Configuration = ColumnCrypto.Configuration;
 using ColumnCrypto.Envelope;
@@ -84,6 +85,8 @@ internal sealed class TableWorker(
 
     private async Task<(int Read, long Rows, object[]? Last)> BatchAsync(DbConnection connection, object[]? cursor, PendingProgress pending, CancellationToken cancellationToken)
     {
+        using var activity = ReencryptionActivitySource.StartBatch(_plan, run.TargetVersion, name);
+        var started = time.GetTimestamp();
         DbTransaction? transaction = null;
         try
         {
@@ -93,6 +96,7 @@ internal sealed class TableWorker(
             }
 
             var rows = await ReadAsync(connection, transaction, cursor, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(ReencryptionActivitySource.RowsReadTag, rows.Count);
             if (rows.Count == 0)
             {
                 if (transaction is not null)
@@ -119,7 +123,16 @@ internal sealed class TableWorker(
             await hooks.StepAsync(ReencryptionStep.AfterCommit, Batch, cancellationToken).ConfigureAwait(false);
 
             pending.Add(done, failed, last);
+            activity?.SetTag(ReencryptionActivitySource.RowsWrittenTag, rowCount);
+            run.Metrics.BatchFinished(_plan.Name, time.GetElapsedTime(started));
             return (rows.Count, rowCount, last);
+        }
+        catch (Exception e)
+        {
+            // Error status with the message, which names table, column and row but never a value or key.
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            activity?.SetTag("error.type", e.GetType().FullName);
+            throw;
         }
         finally
         {

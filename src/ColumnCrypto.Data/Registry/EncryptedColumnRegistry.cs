@@ -137,7 +137,7 @@ public sealed class EncryptedColumnRegistry
             command.Add("@s", column.Schema ?? string.Empty);
             command.Add("@t", column.Table);
             command.Add("@c", column.Column);
-            command.Add("@k", JsonSerializer.Serialize(column.KeyColumns));
+            command.Add("@k", JsonSerializer.Serialize([.. column.KeyColumns], RegistryJsonContext.Default.StringArray));
             command.Add("@st", column.Storage.ToString());
             command.Add("@ctx", column.EncryptionContext);
             command.Add("@vt", column.ValueType);
@@ -159,7 +159,7 @@ public sealed class EncryptedColumnRegistry
             schema.Length == 0 ? null : schema,
             reader.GetString(1),
             reader.GetString(2),
-            JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [],
+            JsonSerializer.Deserialize(reader.GetString(3), RegistryJsonContext.Default.StringArray) ?? [],
             Enum.Parse<EncryptedStorage>(reader.GetString(4)),
             reader.GetString(5),
             reader.GetString(6),

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +8,7 @@ namespace ColumnCrypto.EntityFrameworkCore.Hosting;
 /// A context for ColumnCrypto's own use: from the registered <see cref="IDbContextFactory{TContext}"/> when there is one,
 /// otherwise from a new DI scope; disposed together with that scope.
 /// </summary>
-internal sealed class ContextLease<TContext> : IAsyncDisposable
+internal sealed class ContextLease<[DynamicallyAccessedMembers(ContextTypes.Members)] TContext> : IAsyncDisposable
     where TContext : DbContext
 {
     private readonly IServiceScope _scope;

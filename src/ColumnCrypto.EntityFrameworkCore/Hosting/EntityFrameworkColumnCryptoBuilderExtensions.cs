@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Data;
 using ColumnCrypto.Data.Registry;
@@ -25,7 +26,7 @@ public static class EntityFrameworkColumnCryptoBuilderExtensions
     /// <typeparam name="TContext">The application's context.</typeparam>
     /// <param name="builder">The builder <c>AddColumnCrypto</c> returned.</param>
     /// <returns>The builder.</returns>
-    public static ColumnCryptoBuilder UseDbContextKeyStore<TContext>(this ColumnCryptoBuilder builder)
+    public static ColumnCryptoBuilder UseDbContextKeyStore<[DynamicallyAccessedMembers(ContextTypes.Members)] TContext>(this ColumnCryptoBuilder builder)
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -41,7 +42,7 @@ public static class EntityFrameworkColumnCryptoBuilderExtensions
     /// <typeparam name="TContext">A context whose model has encrypted properties.</typeparam>
     /// <param name="builder">The builder <c>AddColumnCrypto</c> returned.</param>
     /// <returns>The builder.</returns>
-    public static ColumnCryptoBuilder RecordEncryptedColumns<TContext>(this ColumnCryptoBuilder builder)
+    public static ColumnCryptoBuilder RecordEncryptedColumns<[DynamicallyAccessedMembers(ContextTypes.Members)] TContext>(this ColumnCryptoBuilder builder)
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -60,7 +61,7 @@ public static class EntityFrameworkColumnCryptoBuilderExtensions
     /// <param name="builder">The builder <c>AddColumnCrypto</c> returned.</param>
     /// <param name="configure">Overrides of the <c>reencryption:</c> settings (batch size, interval, pause, workers).</param>
     /// <returns>The builder.</returns>
-    public static ColumnCryptoBuilder AddReencryption<TContext>(this ColumnCryptoBuilder builder, Action<ReencryptionOptions>? configure = null)
+    public static ColumnCryptoBuilder AddReencryption<[DynamicallyAccessedMembers(ContextTypes.Members)] TContext>(this ColumnCryptoBuilder builder, Action<ReencryptionOptions>? configure = null)
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -68,7 +69,7 @@ public static class EntityFrameworkColumnCryptoBuilderExtensions
         return builder.RecordEncryptedColumns<TContext>().AddReencryption(configure);
     }
 
-    private static ColumnCryptoDatabase DatabaseOf<TContext>(IServiceProvider services)
+    private static ColumnCryptoDatabase DatabaseOf<[DynamicallyAccessedMembers(ContextTypes.Members)] TContext>(IServiceProvider services)
         where TContext : DbContext
     {
         var lease = new ContextLease<TContext>(services);

@@ -4,6 +4,7 @@ using ColumnCrypto.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.Logging;
 using ColumnCrypto.Values;
 
 namespace ColumnCrypto.EntityFrameworkCore.Hosting;
@@ -65,5 +66,18 @@ internal static class ModelEncryptedColumns
     {
         var converter = mapping.Property.GetValueConverter() ?? mapping.TypeMapping.Converter;
         return converter is IEncryptedValueConverter ? converter : null;
+    }
+
+    /// <summary>Records <paramref name="context"/>'s encrypted columns in <paramref name="registry"/>, logging tables without a key.</summary>
+    public static async Task<IReadOnlyList<EncryptedColumnRegistration>> RecordAsync(DbContext context, EncryptedColumnRegistry registry, ILogger logger, CancellationToken cancellationToken)
+    {
+        var columns = Read(context, out var keyless);
+        foreach (var table in keyless)
+        {
+            HostingLog.KeylessTable(logger, table);
+        }
+
+        await registry.RegisterAsync(columns, context.GetType().Name, cancellationToken).ConfigureAwait(false);
+        return columns;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using ColumnCrypto.Data.Schema;
 using ColumnCrypto.Keys;
@@ -23,18 +24,22 @@ namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 internal sealed class ColumnCryptoTablesConvention(string keyTableName, string? schema) : IModelInitializedConvention, IModelFinalizingConvention
 {
     // Each table with the CLR type whose declared properties give its column order (see ColumnCryptoTableRows.cs).
-    private static readonly (TableDefinition Table, Type Row)[] Tables =
+    private static readonly (TableDefinition Table, Type Row, PropertyInfo[] Members)[] Tables =
     [
-        (DataKeysTable.Definition, typeof(DataKeyRecord)),
-        (EncryptedColumnsTable.Definition, typeof(EncryptedColumnRow)),
-        (ReencryptionProgressTable.Definition, typeof(ReencryptionProgressRow)),
-        (KeyRingTable.Definition, typeof(KeyRingRow)),
-        (BlindIndexesTable.Definition, typeof(BlindIndexRow)),
+        Mapping<DataKeyRecord>(DataKeysTable.Definition),
+        Mapping<EncryptedColumnRow>(EncryptedColumnsTable.Definition),
+        Mapping<ReencryptionProgressRow>(ReencryptionProgressTable.Definition),
+        Mapping<KeyRingRow>(KeyRingTable.Definition),
+        Mapping<BlindIndexRow>(BlindIndexesTable.Definition),
     ];
+
+    // Generic, so the trimmer sees which properties are read by reflection and keeps them.
+    private static (TableDefinition, Type, PropertyInfo[]) Mapping<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(TableDefinition table) =>
+        (table, typeof(T), typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance));
 
     public void ProcessModelInitialized(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
     {
-        foreach (var (table, row) in Tables)
+        foreach (var (table, row, members) in Tables)
         {
             var name = ReferenceEquals(table, DataKeysTable.Definition) ? keyTableName : table.DefaultName;
 
@@ -43,7 +48,7 @@ internal sealed class ColumnCryptoTablesConvention(string keyTableName, string? 
             var entity = modelBuilder.Entity(row, fromDataAnnotation: true)!;
             entity.HasAnnotation(EncryptionAnnotations.OwnTable, true, fromDataAnnotation: true);
             entity.ToTable(name, schema, fromDataAnnotation: true);
-            foreach (var (column, member) in Columns(table, row))
+            foreach (var (column, member) in Columns(table, row, members))
             {
                 var property = entity.Property(member, fromDataAnnotation: true)!;
                 property.HasColumnName(column.Name, fromDataAnnotation: true);
@@ -60,14 +65,14 @@ internal sealed class ColumnCryptoTablesConvention(string keyTableName, string? 
             }
 
             // At convention level: a composite key from a data annotation would need a [PrimaryKey] attribute.
-            entity.PrimaryKey([.. table.PrimaryKey.Select(c => Columns(table, row).Single(p => p.Column.Name == c).Member.Name)]);
+            entity.PrimaryKey([.. table.PrimaryKey.Select(c => Columns(table, row, members).Single(p => p.Column.Name == c).Member.Name)]);
         }
     }
 
     /// <summary>The definition's columns with the row type's properties, which must match them one for one, in order.</summary>
-    private static IEnumerable<(ColumnDefinition Column, PropertyInfo Member)> Columns(TableDefinition table, Type row)
+    private static IEnumerable<(ColumnDefinition Column, PropertyInfo Member)> Columns(TableDefinition table, Type row, PropertyInfo[] properties)
     {
-        var members = row.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        var members = properties.Where(p => p.CanWrite).ToList();
         if (members.Count != table.Columns.Count || members.Zip(table.Columns).Any(p => SnakeCase(p.First.Name) != p.Second.Name || !Holds(p.First.PropertyType, p.Second)))
         {
             throw new InvalidOperationException(

@@ -22,13 +22,16 @@ namespace ColumnCrypto.EntityFrameworkCore.Search;
 /// </summary>
 internal sealed class SearchableLookupRewriter(QueryCompilationContext context) : ExpressionVisitor
 {
-    private static readonly MethodInfo IndexProperty = typeof(EF).GetMethod(nameof(EF.Property))!.MakeGenericMethod(typeof(byte[]));
-    private static readonly MethodInfo ContainsIndex = typeof(Enumerable).GetMethods()
-        .Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2).MakeGenericMethod(typeof(byte[]));
+    // Methods taken from lambdas rather than by reflection, so the trimmer sees them.
+    private static readonly MethodInfo IndexProperty = MethodOf<object, byte[]>(row => EF.Property<byte[]>(row, ""));
+    private static readonly MethodInfo ContainsIndex = MethodOf<IEnumerable<byte[]>, bool>(indexes => indexes.Contains(Array.Empty<byte>()));
+    private static readonly MethodInfo ParameterItem = MethodOf<QueryContext, object?>(query => query.Parameters[""]);
     private static readonly MethodInfo ForLookup = typeof(SearchableProperty).GetMethod(nameof(SearchableProperty.ForLookup))!;
     private static readonly MethodInfo ForLookupMany = typeof(SearchableProperty).GetMethod(nameof(SearchableProperty.ForLookupMany))!;
     private static readonly MethodInfo ForWrite = typeof(SearchableProperty).GetMethod(nameof(SearchableProperty.ForWrite))!;
     private static readonly PropertyInfo Parameters = typeof(QueryContext).GetProperty(nameof(QueryContext.Parameters))!;
+
+    private static MethodInfo MethodOf<TIn, TOut>(Expression<Func<TIn, TOut>> call) => ((MethodCallExpression)call.Body).Method;
     private static readonly ConstructorInfo SetterTuple = typeof(Tuple<Delegate, object>).GetConstructor([typeof(Delegate), typeof(object)])!;
 
     private int _parameters;
@@ -117,7 +120,9 @@ internal sealed class SearchableLookupRewriter(QueryCompilationContext context) 
     private IEntityType? EntityType(Type type)
     {
         var model = context.Model;
-        return model.FindEntityType(type) ?? (model.FindEntityTypes(type).ToList() is [var single] ? single : null);
+        // By CLR type over the model's entity types (FindEntityType(Type) asks the trimmer to keep the type's members).
+        var types = model.GetEntityTypes().Where(e => e.ClrType == type).ToList();
+        return types.FirstOrDefault(e => !e.HasSharedClrType) ?? (types is [var single] ? single : null);
     }
 
     /// <summary>The value side when it comes from the application (a query parameter or a constant, maybe cast); null otherwise, and for a null constant (EF tests that with IS NULL).</summary>
@@ -207,8 +212,8 @@ internal sealed class SearchableLookupRewriter(QueryCompilationContext context) 
         return Expression.Convert(typed, typeof(object));
     }
 
-    private static IndexExpression ParameterValue(QueryParameterExpression parameter) =>
-        Expression.MakeIndex(Expression.Property(QueryCompilationContext.QueryContextParameter, Parameters), Parameters.PropertyType.GetProperty("Item"), [Expression.Constant(parameter.Name)]);
+    private static MethodCallExpression ParameterValue(QueryParameterExpression parameter) =>
+        Expression.Call(Expression.Property(QueryCompilationContext.QueryContextParameter, Parameters), ParameterItem, Expression.Constant(parameter.Name));
 
     private static Expression StripConvert(Expression expression)
     {

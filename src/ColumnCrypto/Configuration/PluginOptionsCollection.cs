@@ -82,8 +82,9 @@ public sealed class PluginOptionsCollection : IReadOnlyCollection<KeyValuePair<s
             {
                 writer.WritePropertyName(name);
 
-                // The runtime type, not ColumnCryptoPluginOptions: a plugin's own converters (redaction) must apply.
-                JsonSerializer.Serialize(writer, plugin, plugin.GetType(), options);
+                // The runtime type, not ColumnCryptoPluginOptions: a plugin's own converters (redaction) must apply. Its
+                // contract comes from the caller's resolver (reflection, or a source-generated context under native AOT).
+                JsonSerializer.Serialize(writer, plugin, options.GetTypeInfo(plugin.GetType()));
             }
 
             writer.WriteEndObject();

@@ -90,6 +90,7 @@ public static class ColumnCryptoServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ColumnCryptoMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<RolloverPolicy>();
+        services.TryAddSingleton(sp => new DataKeyObservations(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new CipherBackendSelector(sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(), sp.GetLoggerFactory().CreateLogger<CipherBackendSelector>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<CipherBackendSelector>().Info);
         services.TryAddSingleton(CreateWrappers);
@@ -104,6 +105,7 @@ public static class ColumnCryptoServiceCollectionExtensions
             sp.GetRequiredService<ColumnCryptoMetrics>(),
             sp.GetLoggerFactory().CreateLogger<DataKeyManager>(),
             sp.GetRequiredService<CipherBackendSelector>(),
+            sp.GetRequiredService<DataKeyObservations>(),
             () => sp.GetService<IDataKeyUsage>()));
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);

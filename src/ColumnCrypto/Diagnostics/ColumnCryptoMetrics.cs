@@ -5,8 +5,10 @@ using ColumnCrypto.Keys.Lifecycle;
 namespace ColumnCrypto.Diagnostics;
 
 /// <summary>
-/// Counters under the meter <c>ColumnCrypto</c>. Adding to a counter nobody listens to costs a flag check, so the
-/// counters stay on the hot path.
+/// The core's instruments on the meter <c>ColumnCrypto</c>, named and measured after the OpenTelemetry semantic
+/// conventions (every instrument of the meter, with unit and tags, is listed in docs/observability.md; a test holds the
+/// list and the instruments together). Adding to a counter nobody listens to costs a flag check, so the counters stay
+/// on the hot path.
 /// </summary>
 internal sealed class ColumnCryptoMetrics : IDisposable
 {
@@ -18,14 +20,14 @@ internal sealed class ColumnCryptoMetrics : IDisposable
     public ColumnCryptoMetrics(IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        ValuesEncrypted = _meter.CreateCounter<long>("columncrypto.values.encrypted", description: "Values encrypted.");
-        ValuesDecrypted = _meter.CreateCounter<long>("columncrypto.values.decrypted", description: "Values decrypted.");
-        DecryptionFailures = _meter.CreateCounter<long>("columncrypto.decryption.failures", description: "Values that failed to decrypt.");
-        KeysUnwrapped = _meter.CreateCounter<long>("columncrypto.keys.unwrapped", description: "Data keys unwrapped (at most once per version per process).");
-        KeysCreated = _meter.CreateCounter<long>("columncrypto.keys.created", description: "Data keys created by this process.");
-        KeyRingLoads = _meter.CreateCounter<long>("columncrypto.keyring.loads", description: "Reads of the data key table.");
-        _meter.CreateObservableGauge("columncrypto.keys.coverage.values", ObserveCoverage,
-            description: "Values per data key version, per encrypted column (latest coverage report).");
+        ValuesEncrypted = _meter.CreateCounter<long>("columncrypto.values.encrypted", "{value}", "Values encrypted.");
+        ValuesDecrypted = _meter.CreateCounter<long>("columncrypto.values.decrypted", "{value}", "Values decrypted.");
+        DecryptionFailures = _meter.CreateCounter<long>("columncrypto.decryption.failures", "{value}", "Values that failed to decrypt.");
+        KeysUnwrapped = _meter.CreateCounter<long>("columncrypto.keys.unwrapped", "{key}", "Data keys unwrapped (at most once per version per process).");
+        KeysCreated = _meter.CreateCounter<long>("columncrypto.keys.created", "{key}", "Data keys created by this process.");
+        KeyRingLoads = _meter.CreateCounter<long>("columncrypto.keyring.loads", "{load}", "Reads of the data key table.");
+        _meter.CreateObservableGauge("columncrypto.keys.coverage.values", ObserveCoverage, "{value}",
+            "Values per data key version, per encrypted column (latest coverage report).");
     }
 
     public Meter Meter => _meter;
@@ -62,5 +64,5 @@ internal sealed class ColumnCryptoMetrics : IDisposable
     }
 
     private static Measurement<long> Coverage(ColumnKeyCoverage column, string version, long count) =>
-        new(count, new("table", column.Table), new("column", column.Column), new("key_version", version));
+        new(count, new(ColumnCryptoTelemetry.TableTag, column.Table), new(ColumnCryptoTelemetry.ColumnTag, column.Column), new(ColumnCryptoTelemetry.KeyVersionTag, version));
 }

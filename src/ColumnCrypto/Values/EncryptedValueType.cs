@@ -17,14 +17,20 @@ public sealed class EncryptedValueType
     private readonly IValueCodec _codec;
     private readonly Func<string, object> _parseText;
 
-    private EncryptedValueType(string name, string keyword, Type clrType, IValueCodec codec, Func<string, object> parseText)
+    private EncryptedValueType(string name, string keyword, Type clrType, IValueCodec codec, Func<string, object> parseText, IValueCodec? nullableCodec = null)
     {
         Name = name;
         Keyword = keyword;
         ClrType = clrType;
         _codec = codec;
         _parseText = parseText;
+        NullableCodec = nullableCodec;
     }
+
+    // Value types: the nullable form's codec is made here, where the type is known statically, so looking a codec up
+    // never constructs a generic type at run time (native AOT cannot).
+    private static EncryptedValueType Struct<T>(string name, string keyword, ValueCodec<T> codec, Func<string, object> parseText)
+        where T : struct => new(name, keyword, typeof(T), codec, parseText, new NullableCodec<T>(codec));
 
     /// <summary>Every enum type, encoded as its number widened to 64 bits (so the enum's own type is not needed to read it).</summary>
     public static EncryptedValueType Enum { get; } = new("Enum", "enums", typeof(Enum), new Int64Codec(), t => long.Parse(t, Integer, Invariant));
@@ -34,22 +40,22 @@ public sealed class EncryptedValueType
     [
         new("String", "string", typeof(string), new StringCodec(), t => t),
         new("Byte[]", "byte[]", typeof(byte[]), new ByteArrayCodec(), t => Convert.FromBase64String(t.Trim())),
-        new("Boolean", "bool", typeof(bool), new BooleanCodec(), t => ParseBoolean(t.Trim())),
-        new("Int16", "short", typeof(short), new Int16Codec(), t => short.Parse(t, Integer, Invariant)),
-        new("Int32", "int", typeof(int), new Int32Codec(), t => int.Parse(t, Integer, Invariant)),
-        new("Int64", "long", typeof(long), new Int64Codec(), t => long.Parse(t, Integer, Invariant)),
-        new("Single", "float", typeof(float), new SingleCodec(), t => float.Parse(t, Float, Invariant)),
-        new("Double", "double", typeof(double), new DoubleCodec(), t => double.Parse(t, Float, Invariant)),
-        new("Decimal", "decimal", typeof(decimal), new DecimalCodec(), t => decimal.Parse(t, Float, Invariant)),
-        new("Guid", "Guid", typeof(Guid), new GuidCodec(), t => Guid.Parse(t.Trim(), Invariant)),
+        Struct("Boolean", "bool", new BooleanCodec(), t => ParseBoolean(t.Trim())),
+        Struct("Int16", "short", new Int16Codec(), t => short.Parse(t, Integer, Invariant)),
+        Struct("Int32", "int", new Int32Codec(), t => int.Parse(t, Integer, Invariant)),
+        Struct("Int64", "long", new Int64Codec(), t => long.Parse(t, Integer, Invariant)),
+        Struct("Single", "float", new SingleCodec(), t => float.Parse(t, Float, Invariant)),
+        Struct("Double", "double", new DoubleCodec(), t => double.Parse(t, Float, Invariant)),
+        Struct("Decimal", "decimal", new DecimalCodec(), t => decimal.Parse(t, Float, Invariant)),
+        Struct("Guid", "Guid", new GuidCodec(), t => Guid.Parse(t.Trim(), Invariant)),
 
         // With an offset or Z: converted to UTC (Kind Utc, as Npgsql's timestamptz); without: Kind Unspecified.
-        new("DateTime", "DateTime", typeof(DateTime), new DateTimeCodec(), t => DateTime.Parse(t.Trim(), Invariant, DateTimeStyles.AdjustToUniversal)),
-        new("DateTimeOffset", "DateTimeOffset", typeof(DateTimeOffset), new DateTimeOffsetCodec(),
+        Struct("DateTime", "DateTime", new DateTimeCodec(), t => DateTime.Parse(t.Trim(), Invariant, DateTimeStyles.AdjustToUniversal)),
+        Struct("DateTimeOffset", "DateTimeOffset", new DateTimeOffsetCodec(),
             t => DateTimeOffset.Parse(WithFullOffset(t.Trim()), Invariant, DateTimeStyles.AssumeUniversal)),
-        new("DateOnly", "DateOnly", typeof(DateOnly), new DateOnlyCodec(), t => DateOnly.Parse(t.Trim(), Invariant)),
-        new("TimeOnly", "TimeOnly", typeof(TimeOnly), new TimeOnlyCodec(), t => TimeOnly.Parse(t.Trim(), Invariant)),
-        new("TimeSpan", "TimeSpan", typeof(TimeSpan), new TimeSpanCodec(), t => TimeSpan.Parse(t.Trim(), Invariant)),
+        Struct("DateOnly", "DateOnly", new DateOnlyCodec(), t => DateOnly.Parse(t.Trim(), Invariant)),
+        Struct("TimeOnly", "TimeOnly", new TimeOnlyCodec(), t => TimeOnly.Parse(t.Trim(), Invariant)),
+        Struct("TimeSpan", "TimeSpan", new TimeSpanCodec(), t => TimeSpan.Parse(t.Trim(), Invariant)),
         Enum,
     ];
 
@@ -70,6 +76,9 @@ public sealed class EncryptedValueType
 
     /// <summary>The codec of <see cref="ClrType"/> (for <see cref="Enum"/>, that of <see cref="long"/>).</summary>
     internal IValueCodec Codec => _codec;
+
+    /// <summary>The codec of the nullable form of <see cref="ClrType"/>; null for reference types and <see cref="Enum"/>.</summary>
+    internal IValueCodec? NullableCodec { get; }
 
     /// <summary>The value type of <paramref name="type"/> (or of its nullable form); null when it cannot be encrypted.</summary>
     public static EncryptedValueType? Of(Type type)

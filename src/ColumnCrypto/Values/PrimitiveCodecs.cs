@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -213,8 +214,8 @@ internal sealed class TimeSpanCodec() : FixedSizeCodec<TimeSpan>(8)
 }
 
 /// <summary>Enums as their underlying integer, widened to 8 bytes, so changing the underlying type keeps values readable.</summary>
+// Unconstrained (T is always an enum: ValueCodec<T> checks) so that it can be constructed without reflection.
 internal sealed class EnumCodec<T>() : FixedSizeCodec<T>(8)
-    where T : struct, Enum
 {
     public override void Encode(T value, Span<byte> destination) => BinaryPrimitives.WriteInt64LittleEndian(destination, ToInt64(value));
 
@@ -241,6 +242,26 @@ internal sealed class EnumCodec<T>() : FixedSizeCodec<T>(8)
 
     private static readonly bool IsUnsigned = Enum.GetUnderlyingType(typeof(T)) is var u
         && (u == typeof(byte) || u == typeof(ushort) || u == typeof(uint) || u == typeof(ulong));
+}
+
+/// <summary>
+/// A nullable enum (<typeparamref name="T"/> is <c>E?</c>), encoded exactly as <c>E</c>: its number widened to 64 bits
+/// (sign-extended, or zero-extended for unsigned enums), truncated back on decode. Through the boxed value, since the
+/// enum type is known only at run time here; callers handle null before encoding.
+/// </summary>
+internal sealed class NullableEnumCodec<T>(Type enumType) : FixedSizeCodec<T>(8)
+{
+    private readonly bool _unsigned = Enum.GetUnderlyingType(enumType) is var u
+        && (u == typeof(byte) || u == typeof(ushort) || u == typeof(uint) || u == typeof(ulong));
+
+    public override void Encode(T value, Span<byte> destination)
+    {
+        var boxed = (object)value!; // a boxed E? with a value is a boxed E
+        BinaryPrimitives.WriteInt64LittleEndian(destination,
+            _unsigned ? unchecked((long)Convert.ToUInt64(boxed, CultureInfo.InvariantCulture)) : Convert.ToInt64(boxed, CultureInfo.InvariantCulture));
+    }
+
+    protected override T Read(ReadOnlySpan<byte> plaintext) => (T)Enum.ToObject(enumType, BinaryPrimitives.ReadInt64LittleEndian(plaintext));
 }
 
 /// <summary>A nullable value type, encoded exactly as its underlying type; callers handle null before encoding.</summary>

@@ -43,19 +43,20 @@ internal abstract class ValueCodec<T> : IValueCodec
     }
 
     // Enums get their own typed codec and nullable forms wrap their underlying type's; the rest come from the one
-    // type table (null never reaches a codec: it stays null).
+    // type table (null never reaches a codec: it stays null). No reflection: every codec is constructed statically,
+    // so this works unchanged under trimming and native AOT.
     private static object? Create(Type type)
     {
         if (type.IsEnum)
         {
-            return Activator.CreateInstance(typeof(EnumCodec<>).MakeGenericType(type));
+            return new EnumCodec<T>();
         }
 
         if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
-            return Create(underlying) is { } inner
-                ? Activator.CreateInstance(typeof(NullableCodec<>).MakeGenericType(underlying), inner)
-                : null;
+            return underlying.IsEnum
+                ? new NullableEnumCodec<T>(underlying)
+                : EncryptedValueType.Of(underlying) is { } nullableKnown && nullableKnown.ClrType == underlying ? nullableKnown.NullableCodec : null;
         }
 
         return EncryptedValueType.Of(type) is { } known && known.ClrType == type ? known.Codec : null;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using ColumnCrypto.Diagnostics;
 
 namespace ColumnCrypto.Wrapping;
 
@@ -45,6 +46,7 @@ internal sealed class LocalMasterKeyWrapper : IKeyWrapper, IDisposable
     {
         // After Dispose the key is zeros: wrapping with it (and verifying with it) would store a key nobody can unwrap.
         ObjectDisposedException.ThrowIf(_disposed, this);
+        using var activity = ColumnCryptoActivitySource.StartWrapping(ColumnCryptoActivitySource.KeyWrap, ProviderName, KeyId, context.KeyVersion);
         var wrapped = new byte[NonceSize + dataKey.Length + TagSize];
         var span = wrapped.AsSpan();
         RandomNumberGenerator.Fill(span[..NonceSize]);
@@ -56,12 +58,25 @@ internal sealed class LocalMasterKeyWrapper : IKeyWrapper, IDisposable
     public Task<byte[]> UnwrapAsync(ReadOnlyMemory<byte> wrappedKey, string keyId, KeyWrapContext context, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        using var activity = ColumnCryptoActivitySource.StartWrapping(ColumnCryptoActivitySource.KeyUnwrap, ProviderName, keyId, context.KeyVersion);
+        try
+        {
+            return Task.FromResult(Unwrap(wrappedKey.Span, keyId, context));
+        }
+        catch (CryptographicException e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
+
+    private byte[] Unwrap(ReadOnlySpan<byte> span, string keyId, KeyWrapContext context)
+    {
         if (!CanUnwrap(ProviderName, keyId))
         {
             throw new CryptographicException($"it was wrapped by master key '{keyId}', but the configured master key is '{KeyId}'.");
         }
 
-        var span = wrappedKey.Span;
         if (span.Length <= NonceSize + TagSize)
         {
             throw new CryptographicException("the wrapped key is too short.");
@@ -78,7 +93,7 @@ internal sealed class LocalMasterKeyWrapper : IKeyWrapper, IDisposable
             throw new CryptographicException("the wrapped key does not authenticate for this key version (altered, or moved from another key row).", e);
         }
 
-        return Task.FromResult(key);
+        return key;
     }
 
     private static byte[] AssociatedData(KeyWrapContext context)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Wrapping;
 
 namespace ColumnCrypto.Keys.Lifecycle;
@@ -58,8 +59,18 @@ public sealed class DataKeyLifecycle
     /// </summary>
     /// <param name="target">The new key-encryption key: <see cref="ConfiguredKey"/>, or <see cref="RewrapTargets.LocalMasterKey"/>.</param>
     /// <param name="cancellationToken">Stops between rows (a row is never left half-written).</param>
-    public Task<DataKeyRewrapResult> RewrapAsync(IKeyWrapper target, CancellationToken cancellationToken = default) =>
-        _rewrapper.RewrapAsync(target, cancellationToken);
+    public Task<DataKeyRewrapResult> RewrapAsync(IKeyWrapper target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return ColumnCryptoActivitySource.TraceAsync(
+            ColumnCryptoActivitySource.Rewrap,
+            a => a.SetTag(ColumnCryptoTelemetry.WrappingProviderTag, target.Provider).SetTag(ColumnCryptoTelemetry.WrappingKeyIdTag, target.KeyId),
+            async activity =>
+            {
+                var result = await _rewrapper.RewrapAsync(target, cancellationToken).ConfigureAwait(false);
+                activity?.SetTag("columncrypto.keys.rewrapped", result.Rewrapped.Count);
+                return result;
+            });    }
 
     /// <summary>
     /// Counts every recorded encrypted column's values per key version (from their headers; nothing is decrypted),
@@ -76,10 +87,12 @@ public sealed class DataKeyLifecycle
     /// column is recorded, or values still use it. The count is repeated after the status change; if a value appeared
     /// meanwhile the key is made active again. Retiring a retired key does nothing.
     /// </summary>
-    public Task RetireAsync(int version, CancellationToken cancellationToken = default) => _retirement.RetireAsync(version, cancellationToken);
+    public Task RetireAsync(int version, CancellationToken cancellationToken = default) =>
+        Traced(ColumnCryptoActivitySource.Retire, version, () => _retirement.RetireAsync(version, cancellationToken));
 
     /// <summary>Makes a retired key active again (to read values restored from a backup, say). Destroyed keys cannot come back.</summary>
-    public Task ReactivateAsync(int version, CancellationToken cancellationToken = default) => _retirement.ReactivateAsync(version, cancellationToken);
+    public Task ReactivateAsync(int version, CancellationToken cancellationToken = default) =>
+        Traced(ColumnCryptoActivitySource.Reactivate, version, () => _retirement.ReactivateAsync(version, cancellationToken));
 
     /// <summary>
     /// Crypto-shredding: wipes the wrapped key of a retired key and marks it destroyed. Any value still under it (in this
@@ -89,7 +102,7 @@ public sealed class DataKeyLifecycle
     /// <see cref="DestroyConfirmation"/>(<paramref name="version"/>). Destroying a destroyed key does nothing.
     /// </summary>
     public Task DestroyAsync(int version, string confirmation, CancellationToken cancellationToken = default) =>
-        _retirement.DestroyAsync(version, confirmation, cancellationToken);
+        Traced(ColumnCryptoActivitySource.Destroy, version, () => _retirement.DestroyAsync(version, confirmation, cancellationToken));
 
     /// <summary>
     /// The one explicit operator action that creates a data key on an empty key table although encrypted columns already
@@ -111,4 +124,7 @@ public sealed class DataKeyLifecycle
 
         return _manager.StartNewKeyRingAsync(cancellationToken);
     }
+
+    private static Task Traced(string span, int version, Func<Task> work) =>
+        ColumnCryptoActivitySource.TraceAsync(span, a => a.SetTag(ColumnCryptoTelemetry.KeyVersionTag, version), work);
 }

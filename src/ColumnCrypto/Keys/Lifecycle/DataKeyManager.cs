@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using ColumnCrypto.Cryptography;
 using ColumnCrypto.Diagnostics;
@@ -33,6 +34,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     private readonly EncryptionReservation _reservation;
     private readonly CipherBackendSelector _cipher;
     private readonly KeyRingSealer _sealer;
+    private readonly DataKeyObservations _observations;
 
     // The wrappers are created on first key access, not with the manager: building an EF model (for example in
     // 'dotnet ef migrations add') needs the encryptor but must not need the master key or KMS.
@@ -44,8 +46,10 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         ColumnCryptoMetrics metrics,
         ILogger<DataKeyManager> logger,
         CipherBackendSelector cipher,
+        DataKeyObservations observations,
         Func<IDataKeyUsage?>? usage = null)
     {
+        _observations = observations;
         _cipher = cipher;
         _store = store;
         _wrappers = new Lazy<KeyWrapperSet>(wrappers, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -370,14 +374,38 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     /// </summary>
     private async Task<int?> RollOverIfDueCoreAsync(CancellationToken cancellationToken)
     {
+        using var activity = ColumnCryptoActivitySource.Source.StartActivity(ColumnCryptoActivitySource.Rollover);
+        try
+        {
+            var created = await RollOverIfDueUntracedAsync(activity, cancellationToken).ConfigureAwait(false);
+            _observations.RolloverSucceeded();
+            return created;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            if (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _observations.RolloverFailed(e);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<int?> RollOverIfDueUntracedAsync(Activity? activity, CancellationToken cancellationToken)
+    {
         var ring = await LoadCoreAsync(cancellationToken, seal: true).ConfigureAwait(false);
         var reason = ring.NewestRecord is null
             ? "the data key table has no active key"
             : _policy.GetRolloverReason(ring.NewestRecord, _time.GetUtcNow());
+        activity?.SetTag(ColumnCryptoTelemetry.KeyVersionTag, ring.NewestRecord?.Version).SetTag("columncrypto.rollover.due", reason is not null);
         if (reason is null)
         {
             return null;
         }
+
+        activity?.SetTag("columncrypto.rollover.reason", reason);
 
         if (!_policy.AutoGenerateKeys)
         {
@@ -404,6 +432,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
     private async Task<DataKeyRing> LoadCoreAsync(CancellationToken cancellationToken, DataKey? created = null, bool seal = false)
     {
         _metrics.KeyRingLoads.Add(1);
+        using var activity = ColumnCryptoActivitySource.Source.StartActivity(ColumnCryptoActivitySource.KeyRingLoad);
         var old = _cache.Current;
         DataKeyTableSnapshot table;
         var keys = new List<DataKey>();
@@ -413,6 +442,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         try
         {
             table = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(ColumnCryptoTelemetry.TableTag, table.KeyTable).SetTag("columncrypto.keyring.rows", table.Rows.Count);
             KeyRingSealer.VerifyRows(table);
 
             // The set of rows is checked before any data key is unwrapped, so an added or replaced row is reported as
@@ -461,6 +491,12 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
             // Keys unwrapped in this attempt are not published: zero them.
             DisposeUnpublished(keys, old, created);
             created?.Dispose();
+            activity.Fail(e);
+            if (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _observations.LoadFailed(e);
+            }
+
             if (e is ColumnCryptoKeyRingException)
             {
                 Log.KeyRingIntegrityFailed(_logger, e, old?.Newest is { } newest
@@ -496,6 +532,10 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         }
 
         Log.KeyRingLoaded(_logger, keys.Count, ring.Newest?.Version ?? 0, unwrapped);
+        activity?.SetTag("columncrypto.keyring.active_keys", keys.Count)
+            .SetTag(ColumnCryptoTelemetry.KeyVersionTag, ring.NewestRecord?.Version)
+            .SetTag("columncrypto.keys.unwrapped", unwrapped);
+        _observations.Loaded(ring.NewestRecord?.Version, ring.NewestRecord is { } newestRecord ? _policy.RollOverAt(newestRecord) : null, keys.Count);
         return ring;
     }
 
@@ -614,6 +654,10 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         }
 
         var next = version ?? ring.HighestVersion + 1;
+        using var activity = ColumnCryptoActivitySource.Source.StartActivity(ColumnCryptoActivitySource.KeyCreate)?
+            .SetTag(ColumnCryptoTelemetry.KeyVersionTag, next)
+            .SetTag(ColumnCryptoTelemetry.TableTag, ring.Table.KeyTable)
+            .SetTag("columncrypto.rollover.reason", reason);
         var now = _time.GetUtcNow();
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         var material = GC.AllocateArray<byte>(DataKey.KeySize, pinned: true);
@@ -622,6 +666,7 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         {
             RandomNumberGenerator.Fill(material);
             var wrapper = Wrappers.Primary;
+            activity?.SetTag(ColumnCryptoTelemetry.WrappingProviderTag, wrapper.Provider).SetTag(ColumnCryptoTelemetry.WrappingKeyIdTag, wrapper.KeyId);
             var context = new KeyWrapContext(next);
             var wrapped = await wrapper.WrapAsync(material, context, cancellationToken).ConfigureAwait(false);
 
@@ -661,8 +706,14 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
             }
             else
             {
+                activity?.SetTag("columncrypto.key.created_by_another_instance", true);
                 Log.RolloverLostRace(_logger, next);
             }
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
         }
         finally
         {

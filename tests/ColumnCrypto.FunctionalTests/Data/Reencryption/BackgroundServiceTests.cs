@@ -75,7 +75,7 @@ public sealed class BackgroundServiceTests(PostgresServer postgres)
         }
 
         var stored = await StoredAccounts.ReadAsync(database);
-        Assert.Equal(stored.Count, values.GetMeasurementSnapshot().Where(m => (string?)m.Tags["outcome"] == "reencrypted").Sum(m => m.Value));
+        Assert.Equal(stored.Count, values.GetMeasurementSnapshot().Where(m => (string?)m.Tags["columncrypto.reencryption.outcome"] == "reencrypted").Sum(m => m.Value));
         await using var check = await LedgerApp.StartAsync(database, masterKey, createSchema: false);
         await StoredAccounts.AssertAllOnVersionAsync(database, check.Encryptor, newest);
         Assert.Equal(4, (await check.Registry.GetColumnsAsync()).Count);
