@@ -5,6 +5,7 @@ using ColumnCrypto.Data.Reencryption;
 using ColumnCrypto.Data.Registry;
 using ColumnCrypto.Data.Sql;
 using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +27,7 @@ namespace ColumnCrypto.Data.BlindIndexes;
 /// BlindIndexRunResult result = await builder.RunAsync();
 /// </code>
 /// </example>
-public sealed class BlindIndexBuilder
+public sealed class BlindIndexBuilder : IBlindIndexUsage
 {
     private readonly ColumnCryptoDatabase _database;
     private readonly ColumnEncryptor _encryptor;

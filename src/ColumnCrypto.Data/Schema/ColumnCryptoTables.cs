@@ -10,7 +10,7 @@ public static class ColumnCryptoTables
 {
     /// <summary>Every table, in creation order.</summary>
     public static IReadOnlyList<TableDefinition> All { get; } =
-        [DataKeysTable.Definition, EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition, KeyRingTable.Definition, BlindIndexesTable.Definition];
+        [DataKeysTable.Definition, EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition, KeyRingTable.Definition, BlindIndexesTable.Definition, BlindIndexKeysTable.Definition];
 }
 
 /// <summary>The data key table: one row per data key version, the key stored only wrapped.</summary>
@@ -182,4 +182,24 @@ public static class BlindIndexesTable
         new("status", ColumnKind.Text, 16),
         new("updated_at", ColumnKind.Timestamp),
     ], ["table_schema", "table_name", "column_name"]);
+}
+
+/// <summary>
+/// The blind-index keys (the keys of searchable columns' indexes): the key table's columns, one row per index key
+/// version of each key table (in the key table's schema), the key stored only wrapped; recorded in the key table's ring
+/// head with the data keys. Not on the rollover schedule: <c>roll_over_at</c> is the creation time and
+/// <c>encryption_count</c> stays 0.
+/// </summary>
+public static class BlindIndexKeysTable
+{
+    /// <summary>The table name.</summary>
+    public const string Name = "columncrypto_blind_index_keys";
+
+    /// <summary>The key table the index keys belong to (first column of the primary key), as the application names it.</summary>
+    public const string KeyTable = "key_table";
+
+    /// <summary>The table's definition: the key table's name, then the key table's own columns.</summary>
+    public static TableDefinition Definition { get; } = new(Name,
+        [new(KeyTable, ColumnKind.Text, EncryptedColumnsTable.NameLength), .. DataKeysTable.Definition.Columns],
+        [KeyTable, DataKeysTable.Version]);
 }

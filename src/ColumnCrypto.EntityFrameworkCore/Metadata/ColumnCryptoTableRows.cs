@@ -99,3 +99,30 @@ internal sealed class BlindIndexRow
 
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// A row of <c>columncrypto_blind_index_keys</c>, for migrations only: the key table's name, then the properties of
+/// <see cref="ColumnCrypto.Keys.DataKeyRecord"/> in its order (the convention checks them against the table's definition).
+/// </summary>
+internal sealed class BlindIndexKeyRow
+{
+    public string KeyTable { get; set; } = string.Empty;
+
+    public int Version { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset RollOverAt { get; set; }
+
+    public ColumnCrypto.Keys.DataKeyStatus Status { get; set; }
+
+    public string WrappingProvider { get; set; } = string.Empty;
+
+    public string WrappingKeyId { get; set; } = string.Empty;
+
+    public byte[] WrappedKey { get; set; } = [];
+
+    public byte[] Commitment { get; set; } = [];
+
+    public long EncryptionCount { get; set; }
+}

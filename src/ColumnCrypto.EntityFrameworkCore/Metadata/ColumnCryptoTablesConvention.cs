@@ -31,6 +31,7 @@ internal sealed class ColumnCryptoTablesConvention(string keyTableName, string? 
         Mapping<ReencryptionProgressRow>(ReencryptionProgressTable.Definition),
         Mapping<KeyRingRow>(KeyRingTable.Definition),
         Mapping<BlindIndexRow>(BlindIndexesTable.Definition),
+        Mapping<BlindIndexKeyRow>(BlindIndexKeysTable.Definition),
     ];
 
     // Generic, so the trimmer sees which properties are read by reflection and keeps them.

@@ -1,6 +1,7 @@
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,8 +26,9 @@ public sealed class ColumnCryptoBuilder
     public ColumnCryptoBuilder UseDataKeyStore(IDataKeyStore store) => UseDataKeyStore(_ => store);
 
     /// <summary>
-    /// Uses <paramref name="keys"/> as the blind-index keys of searchable columns. For tests and single-process prototypes:
-    /// the keys live only in <paramref name="keys"/>, so every process must be given the same ones.
+    /// Uses <paramref name="keys"/> as the blind-index keys of searchable columns instead of the index keys stored
+    /// (wrapped) in the key table. For tests and single-process prototypes: the keys live only in <paramref name="keys"/>,
+    /// so every process must be given the same ones, and <see cref="BlindIndexKeyLifecycle"/> does not manage them.
     /// </summary>
     public ColumnCryptoBuilder UseBlindIndexKeys(InMemoryBlindIndexKeys keys)
     {

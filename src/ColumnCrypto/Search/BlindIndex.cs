@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ColumnCrypto.Cryptography;
 using ColumnCrypto.Errors;
+using ColumnCrypto.Search.Keys;
 using ColumnCrypto.Values;
 
 namespace ColumnCrypto.Search;

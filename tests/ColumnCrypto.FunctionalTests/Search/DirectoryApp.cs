@@ -4,6 +4,7 @@ using ColumnCrypto.Data.BlindIndexes;
 using ColumnCrypto.FunctionalTests.Infrastructure;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,14 +49,21 @@ public sealed class DirectoryApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Builds an instance, creates the schema, loads the data keys and records the model's columns.</summary>
-    public static async Task<DirectoryApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys indexKeys, bool record = true)
+    /// <summary>
+    /// Builds an instance, creates the schema, loads the data keys and records the model's columns. The index keys are
+    /// the key table's (as in production) unless <paramref name="indexKeys"/> gives them in code.
+    /// </summary>
+    public static async Task<DirectoryApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys? indexKeys = null, bool record = true)
     {
         var services = new ServiceCollection();
-        services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path)
+        var crypto = services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path)
             .UseDbContextKeyStore<DirectoryContext>()
-            .UseBlindIndexKeys(indexKeys)
             .WithoutHostedService();
+        if (indexKeys is not null)
+        {
+            crypto.UseBlindIndexKeys(indexKeys);
+        }
+
         services.AddDbContextFactory<DirectoryContext>((sp, o) => database.Configure(o).UseColumnEncryption(sp)
             .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
         var app = new DirectoryApp(services.BuildServiceProvider(), database);

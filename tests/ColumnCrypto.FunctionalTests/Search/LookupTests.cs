@@ -25,22 +25,20 @@ public sealed class LookupTests(PostgresServer postgres)
     {
         var database = await TestDatabase.CreateAsync(provider, postgres);
         var masterKey = new MasterKeyFile();
-        var keys = DirectoryApp.KeysV1();
-        var app = await DirectoryApp.StartAsync(database, masterKey, keys);
+        var app = await DirectoryApp.StartAsync(database, masterKey);
         await using var context = app.NewContext();
         context.People.AddRange(Sample());
         context.Vendors.Add(new Vendor { Email = "ada@example.com" });
         await context.SaveChangesAsync();
-        return new Started(database, masterKey, keys, app);
+        return new Started(database, masterKey, app);
     }
 
-    /// <summary>One started test: the database, master key, index keys and application, disposed together.</summary>
-    private sealed record Started(TestDatabase Database, MasterKeyFile MasterKey, InMemoryBlindIndexKeys Keys, DirectoryApp App) : IAsyncDisposable
+    /// <summary>One started test: the database, master key and application (index keys in the key table), disposed together.</summary>
+    private sealed record Started(TestDatabase Database, MasterKeyFile MasterKey, DirectoryApp App) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await App.DisposeAsync();
-            Keys.Dispose();
             MasterKey.Dispose();
             Database.Dispose();
         }
@@ -53,7 +51,7 @@ public sealed class LookupTests(PostgresServer postgres)
     public async Task Lookups_by_every_kind_of_value_find_exactly_the_rows_holding_it(Provider provider)
     {
         await using var started = await StartAsync(provider);
-        var (database, masterKey, keys, app) = started;
+        var app = started.App;
         await using (var db = app.NewContext())
         {
             var email = "ada@example.com";
@@ -90,7 +88,7 @@ public sealed class LookupTests(PostgresServer postgres)
     public async Task Null_tests_Contains_and_lookups_inside_Any_Count_First_Single_and_ExecuteDelete_work(Provider provider)
     {
         await using var started = await StartAsync(provider);
-        var (database, masterKey, keys, app) = started;
+        var app = started.App;
         await using (var db = app.NewContext())
         {
             string? none = null;
@@ -129,7 +127,7 @@ public sealed class LookupTests(PostgresServer postgres)
     public async Task A_cached_query_computes_the_index_of_each_executions_value_and_normalized_lookups_ignore_case_and_spaces(Provider provider)
     {
         await using var started = await StartAsync(provider);
-        var (database, masterKey, keys, app) = started;
+        var app = started.App;
         {
             foreach (var (email, expected) in new[] { ("ada@example.com", "ada"), ("bob@example.com", "bob"), ("cy@example.com", "cy") })
             {
@@ -151,7 +149,7 @@ public sealed class LookupTests(PostgresServer postgres)
     public async Task Updates_and_ExecuteUpdate_keep_the_index_in_step_with_the_value(Provider provider)
     {
         await using var started = await StartAsync(provider);
-        var (database, masterKey, keys, app) = started;
+        var app = started.App;
         {
             await using (var db = app.NewContext())
             {
@@ -182,7 +180,7 @@ public sealed class LookupTests(PostgresServer postgres)
     public async Task The_stored_index_shows_no_plaintext_and_differs_between_columns_holding_the_same_value(Provider provider)
     {
         await using var started = await StartAsync(provider);
-        var (database, masterKey, keys, app) = started;
+        var (database, _, app) = started;
         {
             var person = (byte[])(await database.ScalarAsync("SELECT \"Email_bidx\" FROM people WHERE \"Name\" = 'ada'"))!;
             var vendor = (byte[])(await database.ScalarAsync("SELECT email_bidx FROM vendors"))!;
@@ -200,7 +198,7 @@ public sealed class LookupTests(PostgresServer postgres)
     public async Task A_unique_index_on_a_searchable_property_refuses_a_second_row_with_the_same_value(Provider provider)
     {
         await using var started = await StartAsync(provider);
-        var (database, masterKey, keys, app) = started;
+        var (database, masterKey, app) = started;
         {
             await using (var db = app.NewContext())
             {
@@ -209,7 +207,7 @@ public sealed class LookupTests(PostgresServer postgres)
             }
 
             // Two instances insert the same new value at once: exactly one succeeds.
-            await using var second = await DirectoryApp.StartAsync(database, masterKey, keys);
+            await using var second = await DirectoryApp.StartAsync(database, masterKey);
             async Task<bool> InsertAsync(DirectoryApp instance)
             {
                 await using var db = instance.NewContext();
@@ -237,7 +235,7 @@ public sealed class LookupTests(PostgresServer postgres)
     public async Task Other_queries_on_encrypted_columns_are_still_refused_and_the_message_points_to_Searchable(Provider provider)
     {
         await using var started = await StartAsync(provider);
-        var (database, masterKey, keys, app) = started;
+        var app = started.App;
         await using (var db = app.NewContext())
         {
             var secret = await Assert.ThrowsAsync<InvalidOperationException>(() => db.People.Where(p => p.Secret == "s").ToListAsync());

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ColumnCrypto.Sample.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSampleDbContext))]
-    [Migration("20261202040536_AddBlindIndexTable")]
-    partial class AddBlindIndexTable
+    [Migration("20261202063727_AddBlindIndexTables")]
+    partial class AddBlindIndexTables
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -24,6 +24,62 @@ namespace ColumnCrypto.Sample.Migrations.Postgres
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.BlindIndexKeyRow", b =>
+                {
+                    b.Property<string>("KeyTable")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key_table");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<byte[]>("Commitment")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("commitment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EncryptionCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("encryption_count");
+
+                    b.Property<DateTimeOffset>("RollOverAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("roll_over_at");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.Property<string>("WrappingKeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("wrapping_key_id");
+
+                    b.Property<string>("WrappingProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("wrapping_provider");
+
+                    b.HasKey("KeyTable", "Version");
+
+                    b.ToTable("columncrypto_blind_index_keys", (string)null);
+
+                    b.HasAnnotation("ColumnCrypto:Table", true);
+                });
 
             modelBuilder.Entity("ColumnCrypto.EntityFrameworkCore.Metadata.BlindIndexRow", b =>
                 {

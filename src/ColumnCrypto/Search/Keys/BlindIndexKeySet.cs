@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using ColumnCrypto.Cryptography;
 
-namespace ColumnCrypto.Search;
+namespace ColumnCrypto.Search.Keys;
 
 /// <summary>
 /// An immutable snapshot of the active blind-index root keys, by version, with the per-column keys derived from them

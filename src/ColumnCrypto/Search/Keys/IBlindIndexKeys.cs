@@ -1,4 +1,4 @@
-namespace ColumnCrypto.Search;
+namespace ColumnCrypto.Search.Keys;
 
 /// <summary>
 /// Where the blind-index root keys come from: the seam between computing indexes and storing their keys. It answers

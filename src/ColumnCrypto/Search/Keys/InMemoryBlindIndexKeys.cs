@@ -1,6 +1,6 @@
 using ColumnCrypto.Cryptography;
 
-namespace ColumnCrypto.Search;
+namespace ColumnCrypto.Search.Keys;
 
 /// <summary>
 /// Blind-index root keys given in code, for tests and single-process prototypes only: the keys are not stored
