@@ -4,6 +4,7 @@ using ColumnCrypto.Configuration;
 using ColumnCrypto.Data.Reencryption;
 using ColumnCrypto.Data.Registry;
 using ColumnCrypto.Data.Sql;
+using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
 using ColumnCrypto.Search.Keys;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,8 +38,14 @@ public sealed class BlindIndexBuilder : IBlindIndexUsage
     private readonly ILogger _logger;
     private readonly EncryptedColumnRegistry _registry;
 
-    internal BlindIndexBuilder(ColumnCryptoDatabase database, ColumnEncryptor encryptor, BlindIndex index, ReencryptionOptions options, ILoggerFactory loggers, TimeProvider time)
+    private readonly BlindIndexKeyLifecycle? _keys;
+    private readonly TimeSpan _refreshInterval;
+
+    internal BlindIndexBuilder(ColumnCryptoDatabase database, ColumnEncryptor encryptor, BlindIndex index, ReencryptionOptions options, ILoggerFactory loggers, TimeProvider time,
+        BlindIndexKeyLifecycle? keys = null, TimeSpan refreshInterval = default)
     {
+        _keys = keys;
+        _refreshInterval = refreshInterval;
         _database = database;
         _encryptor = encryptor;
         _index = index;
@@ -58,10 +65,12 @@ public sealed class BlindIndexBuilder : IBlindIndexUsage
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(services);
-        var effective = options ?? services.GetService<IOptions<ColumnCryptoOptions>>()?.Value.Reencryption ?? new ReencryptionOptions();
+        var configured = services.GetService<IOptions<ColumnCryptoOptions>>()?.Value;
+        var effective = options ?? configured?.Reencryption ?? new ReencryptionOptions();
         effective.Validate();
         return new BlindIndexBuilder(database, services.GetRequiredService<ColumnEncryptor>(), services.GetRequiredService<BlindIndex>(), effective,
-            services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, services.GetService<TimeProvider>() ?? TimeProvider.System);
+            services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetService<BlindIndexKeyLifecycle>(), TimeSpan.FromMinutes(configured?.Schedule.RollOverCheckInterval ?? 60));
     }
 
     /// <summary>
@@ -75,6 +84,7 @@ public sealed class BlindIndexBuilder : IBlindIndexUsage
         var started = _time.GetTimestamp();
         await _index.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var target = _index.WriteVersion;
+        await EnsureEveryInstanceKnowsAsync(target, cancellationToken).ConfigureAwait(false);
         var plans = BlindIndexTablePlan.Create(await _registry.GetColumnsAsync(cancellationToken).ConfigureAwait(false), _database.Dialect);
         BlindIndexLog.RunStarted(_logger, target, plans.Count);
         var columns = new List<ColumnBlindIndexResult>();
@@ -107,6 +117,29 @@ public sealed class BlindIndexBuilder : IBlindIndexUsage
         }
 
         return new BlindIndexRunResult(target, columns, duplicates, _time.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// After an index-key rotation, rows move to the new version only once every running instance can match it: each
+    /// reloads the key ring within <c>schedule.rollOverCheckInterval</c>, and an instance that has not would miss the
+    /// rebuilt rows in its lookups. A first index key (a backfill) has nobody to wait for.
+    /// </summary>
+    private async Task EnsureEveryInstanceKnowsAsync(int target, CancellationToken cancellationToken)
+    {
+        if (_keys is null)
+        {
+            return;
+        }
+
+        var rows = await _keys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
+        var written = rows.FirstOrDefault(r => r.Version == target);
+        var knownBy = written?.CreatedAt + _refreshInterval;
+        if (knownBy > _time.GetUtcNow() && rows.Any(r => r.Version < target && r.Status == DataKeyStatus.Active))
+        {
+            throw new ColumnCryptoRefusedException(string.Create(CultureInfo.InvariantCulture,
+                $"Blind-index key version {target} was created at {written!.CreatedAt:u}. Running instances start using it within schedule.rollOverCheckInterval ({_refreshInterval.TotalMinutes:0} minutes), " +
+                $"and until they all have, their lookups would miss rows rebuilt under it. Run the index build after {knownBy:u}."), target);
+        }
     }
 
     /// <summary>Counts every searchable column's indexes by index key version (one scan per column; nothing is decrypted).</summary>

@@ -14,9 +14,9 @@ internal static partial class RegistryLog
     [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "The encrypted columns of {Source} are not recorded: the database has no {MissingTables}. {HowToCreate} Until then re-encryption, key retirement and the columncrypto tool do not see these columns; they are recorded at the next start.")]
     public static partial void RegistryTablesMissing(ILogger logger, string source, string missingTables, string howToCreate);
 
-    [LoggerMessage(EventId = 2021, Level = LogLevel.Warning, Message = "The blind index of {Table}.{Column} changed (normalization {OldNormalization} to {NewNormalization}, index column {OldIndexColumn} to {NewIndexColumn}): its stored indexes no longer match, so lookups on it are refused until it is rebuilt with BlindIndexBuilder.RunAsync() (package ColumnCrypto.Data; the columncrypto tool has no index command yet).")]
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Warning, Message = "The blind index of {Table}.{Column} changed (normalization {OldNormalization} to {NewNormalization}, index column {OldIndexColumn} to {NewIndexColumn}): its stored indexes no longer match, so lookups on it are refused until it is rebuilt with BlindIndexBuilder.RunAsync() (package ColumnCrypto.Data) or 'columncrypto index build'.")]
     public static partial void BlindIndexChanged(ILogger logger, string table, string column, string oldNormalization, string newNormalization, string oldIndexColumn, string newIndexColumn);
 
-    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Table}.{Column} is searchable but rows have no blind index yet: lookups on it are refused until BlindIndexBuilder.RunAsync() (package ColumnCrypto.Data; the columncrypto tool has no index command yet) has indexed every row.")]
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Table}.{Column} is searchable but rows have no blind index yet: lookups on it are refused until BlindIndexBuilder.RunAsync() (package ColumnCrypto.Data) or 'columncrypto index build' has indexed every row.")]
     public static partial void BlindIndexNeedsBuild(ILogger logger, string table, string column);
 }

@@ -15,7 +15,7 @@ namespace ColumnCrypto.EntityFrameworkCore.Search;
 internal sealed class BlindIndexReadiness(string? schema, string table, string column, string indexColumn, BlindIndexNormalization normalization)
 {
     private const long TrustReadyMilliseconds = 30_000;
-    private const string Command = "BlindIndexBuilder.RunAsync() (package ColumnCrypto.Data; the columncrypto tool has no index command yet)";
+    private const string Command = "BlindIndexBuilder.RunAsync() (package ColumnCrypto.Data) or 'columncrypto index build'";
 
     private long _readyUntil;
 

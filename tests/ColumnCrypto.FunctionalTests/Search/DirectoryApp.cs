@@ -53,9 +53,14 @@ public sealed class DirectoryApp : IAsyncDisposable
     /// Builds an instance, creates the schema, loads the data keys and records the model's columns. The index keys are
     /// the key table's (as in production) unless <paramref name="indexKeys"/> gives them in code.
     /// </summary>
-    public static async Task<DirectoryApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys? indexKeys = null, bool record = true)
+    public static async Task<DirectoryApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys? indexKeys = null, bool record = true, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         var crypto = services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path)
             .UseDbContextKeyStore<DirectoryContext>()
             .WithoutHostedService();

@@ -3,6 +3,7 @@ using ColumnCrypto.Search;
 using ColumnCrypto.Search.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ColumnCrypto.FunctionalTests.Search;
 
@@ -54,7 +55,8 @@ public sealed class IndexKeyRotationTests(PostgresServer postgres)
     {
         using var database = await TestDatabase.CreateAsync(provider, postgres);
         using var masterKey = new MasterKeyFile();
-        await using var app = await DirectoryApp.StartAsync(database, masterKey);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await DirectoryApp.StartAsync(database, masterKey, time: time);
         await using (var db = app.NewContext())
         {
             db.People.AddRange(Enumerable.Range(0, 120).Select(i => new Person { Name = $"p{i:D3}", Email = $"p{i}@example.com", NationalId = Guid.NewGuid() }));
@@ -73,6 +75,11 @@ public sealed class IndexKeyRotationTests(PostgresServer postgres)
 
         Assert.Equal(new Dictionary<int, int> { [1] = 120, [2] = 1 }, await VersionsAsync(database));
         await AssertLookupsAsync(app);
+
+        // Other instances match version 2 from their next key reload, within schedule.rollOverCheckInterval: no rebuild before.
+        var tooSoon = await Assert.ThrowsAsync<ColumnCryptoRefusedException>(() => app.IndexBuilder().RunAsync());
+        Assert.Contains("rollOverCheckInterval (60 minutes)", tooSoon.Message, StringComparison.Ordinal);
+        time.Advance(TimeSpan.FromMinutes(61));
 
         // The rebuild is killed after its first batch: part of the rows on each version, every lookup still right.
         using (var kill = new CancellationTokenSource())

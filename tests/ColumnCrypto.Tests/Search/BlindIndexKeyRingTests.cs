@@ -160,7 +160,7 @@ public sealed class BlindIndexKeyRingTests
         await instance.Services.GetRequiredService<DataKeyLifecycle>().RotateAsync(None);
         {
             var error = Assert.Throws<ColumnCryptoKeyException>(() => Index(instance).ComputeForWrite(Email, "ada@example.com"));
-            Assert.Contains("columncrypto index-key rotate", error.Message, StringComparison.Ordinal);
+            Assert.Contains("columncrypto index rotate-key", error.Message, StringComparison.Ordinal);
             Assert.Empty((await store.ReadAsync(None)).BlindIndexKeys);
 
             await Lifecycle(instance).RotateAsync(None);

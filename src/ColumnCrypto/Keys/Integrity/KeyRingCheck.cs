@@ -20,12 +20,15 @@ internal static class KeyRingCheck
 
     /// <summary>
     /// For a table without a ring head: data key versions missing from 1..highest (ColumnCrypto never skips nor deletes
-    /// one), and any blind-index key row (ColumnCrypto writes those only under a ring head).
+    /// one), and blind-index key rows next to data key rows (ColumnCrypto writes index keys only under a ring head). Index
+    /// keys left beside an emptied key table are the lost-key-table case instead: no first data key is created over
+    /// existing values, and 'new-key-ring' carries the index keys (which must still unwrap and match their
+    /// commitments) into the new ring.
     /// </summary>
     public static List<string> WithoutHead(DataKeyTableSnapshot table)
     {
         var problems = Gaps(table.Rows);
-        if (table.BlindIndexKeys.Count > 0)
+        if (table.BlindIndexKeys.Count > 0 && table.Rows.Count > 0)
         {
             problems.Add(Invariant($"{table.BlindIndexKeys.Count} blind-index key row(s) exist but there is no ring head (ColumnCrypto writes index keys only under one): the ring head was deleted, or the rows were added"));
         }

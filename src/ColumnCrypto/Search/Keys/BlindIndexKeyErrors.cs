@@ -9,7 +9,7 @@ internal static class BlindIndexKeyErrors
         autoGenerate
             ? $"The key table {keyTable} has no active blind-index key, so searchable columns cannot be written or looked up."
             : $"The key table {keyTable} has no active blind-index key, and automatic key creation is off (schedule.autoGenerateKeys: false). " +
-              "An operator creates it: 'columncrypto index-key rotate', or BlindIndexKeyLifecycle.RotateAsync.",
+              "An operator creates it: 'columncrypto index rotate-key', or BlindIndexKeyLifecycle.RotateAsync.",
         null);
 
     public static ColumnCryptoKeyException NoWrapperFor(DataKeyRecord row, IEnumerable<string> configured) => new(
