@@ -1,6 +1,8 @@
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Data;
 using ColumnCrypto.Data.BlindIndexes;
+using ColumnCrypto.Data.Reencryption;
+using ColumnCrypto.Data.Registry;
 using ColumnCrypto.FunctionalTests.Infrastructure;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
@@ -49,14 +51,20 @@ public sealed class DirectoryApp : IAsyncDisposable
     }
 
     /// <summary>Builds an instance, creates the schema, loads the data keys and records the model's columns.</summary>
-    public static async Task<DirectoryApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys indexKeys, bool record = true)
+    public static async Task<DirectoryApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys indexKeys, bool record = true, bool allowPlaintextReads = false)
     {
         var services = new ServiceCollection();
         services.AddColumnCrypto(o => o.MasterKey.File = masterKey.Path)
             .UseDbContextKeyStore<DirectoryContext>()
             .UseBlindIndexKeys(indexKeys)
             .WithoutHostedService();
-        services.AddDbContextFactory<DirectoryContext>((sp, o) => database.Configure(o).UseColumnEncryption(sp)
+        services.AddDbContextFactory<DirectoryContext>((sp, o) => database.Configure(o).UseColumnEncryption(sp, e =>
+            {
+                if (allowPlaintextReads)
+                {
+                    e.AllowPlaintextReads();
+                }
+            })
             .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
         var app = new DirectoryApp(services.BuildServiceProvider(), database);
         await using (var context = app.NewContext())
@@ -82,6 +90,12 @@ public sealed class DirectoryApp : IAsyncDisposable
 
     public BlindIndexBuilder IndexBuilder(int batchSize = 50) =>
         BlindIndexBuilder.Create(CryptoDatabase, _services, new ReencryptionOptions { BatchSize = batchSize, PauseBetweenBatches = 0 });
+
+    public ColumnReencryptor Reencryptor(int batchSize = 50) =>
+        ColumnReencryptor.Create(CryptoDatabase, _services, new ReencryptionOptions { BatchSize = batchSize, PauseBetweenBatches = 0 });
+
+    /// <summary>The columns as the registry records them now (with each blind index's status).</summary>
+    public Task<IReadOnlyList<EncryptedColumnRegistration>> RecordedColumnsAsync() => new EncryptedColumnRegistry(CryptoDatabase).GetColumnsAsync();
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }
