@@ -75,13 +75,21 @@ internal sealed class VerifyCommand
         var failures = results.SelectMany(r => r.Failures).ToList();
         var failedCount = results.Sum(r => r.FailedCount);
         var indexFailed = results.Sum(r => r.IndexFailedCount);
-        var summary = new Table().Title("Verified values").AddColumns("Column", "Values", "Decrypt", "Plaintext", "Fail", "Indexes", "Index fail", "Index pending");
+        // The index columns only where some column is searchable, so the table stays narrow otherwise.
+        var anySearchable = results.Any(r => r.IndexColumn is not null);
+        var summary = new Table().Title("Verified values").AddColumns("Column", "Values", "Decrypt", "Plaintext", "Fail");
+        if (anySearchable)
+        {
+            summary.AddColumns("Indexes", "Index fail", "Index pending");
+        }
+
         foreach (var r in results)
         {
+            string[] cells = [Markup.Escape($"{r.Table}.{r.Column}"), N(r.Checked), N(r.Checked - r.FailedCount - r.Plaintext), N(r.Plaintext), N(r.FailedCount)];
             var indexed = r.IndexColumn is not null && r.IndexesNotVerified is null;
-            summary.AddRow(Markup.Escape($"{r.Table}.{r.Column}"), N(r.Checked), N(r.Checked - r.FailedCount - r.Plaintext), N(r.Plaintext), N(r.FailedCount),
-                r.IndexColumn is null ? "-" : indexed ? N(r.IndexesChecked) : "not verified",
-                indexed ? N(r.IndexFailedCount) : "-", indexed ? N(r.IndexPending) : "-");
+            summary.AddRow(anySearchable
+                ? [.. cells, r.IndexColumn is null ? "-" : indexed ? N(r.IndexesChecked) : "not verified", indexed ? N(r.IndexFailedCount) : "-", indexed ? N(r.IndexPending) : "-"]
+                : cells);
         }
 
         output.Render(summary);
@@ -92,10 +100,11 @@ internal sealed class VerifyCommand
 
         if (failures.Count > 0)
         {
-            var table = new Table().Title("Problems").AddColumns("Table", "Column", "Problem", "Key version", "Row", "Reason");
+            var table = new Table().Title("Problems").AddColumns("Table", "Column", "Key version", "Row", "Reason");
             foreach (var f in failures.Take(FailuresShown))
             {
-                table.AddRow(Markup.Escape(f.Table), Markup.Escape(f.Column), Markup.Escape(Describe(f.Problem)), Version(f), Markup.Escape(f.Row), Markup.Escape(f.Reason));
+                var reason = f.Problem == VerificationProblem.ValueDoesNotDecrypt ? f.Reason : $"{Describe(f.Problem)}: {f.Reason}";
+                table.AddRow(Markup.Escape(f.Table), Markup.Escape(f.Column), Version(f), Markup.Escape(f.Row), Markup.Escape(reason));
             }
 
             output.Render(table);

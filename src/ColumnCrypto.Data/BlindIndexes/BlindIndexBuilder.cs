@@ -18,7 +18,8 @@ namespace ColumnCrypto.Data.BlindIndexes;
 /// index key; lookups match both keys meanwhile). Resumable (rows done are no longer candidates), safe while the
 /// application runs (its writes win), and on PostgreSQL shared with other instances through <c>SKIP LOCKED</c>. When a
 /// column has no row left to do, the registry marks its index ready and lookups on it are allowed. Data-key rollovers
-/// and re-encryption never touch an index; this is the only thing that writes them besides the application.
+/// and the re-encryption of encrypted values never touch an index; besides the application, only this and the plaintext
+/// migration (which indexes each value it encrypts) write them.
 /// </summary>
 /// <example>
 /// <code>

@@ -17,7 +17,8 @@ namespace ColumnCrypto.Data.Reencryption;
 
 /// <summary>
 /// Moves the values of every recorded encrypted column onto the newest data key, so older keys can be retired, and
-/// encrypts legacy plaintext in columns being migrated. Safe to run while the application works, in several workers
+/// encrypts legacy plaintext in columns being migrated (in a searchable column writing each value's blind index in the
+/// same UPDATE; a re-encrypted value keeps its index). Safe to run while the application works, in several workers
 /// and instances at once (PostgreSQL), and to stop at any moment: see <see cref="RunAsync"/>.
 /// </summary>
 /// <example>

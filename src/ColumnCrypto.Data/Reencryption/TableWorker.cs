@@ -12,7 +12,8 @@ namespace ColumnCrypto.Data.Reencryption;
 /// <summary>
 /// One worker on one table. It walks the table in primary key order, a batch at a time: reads the rows whose values
 /// are not on the target key (on PostgreSQL locking them with <c>FOR NO KEY UPDATE SKIP LOCKED</c>, so other workers take other
-/// rows), re-encrypts them in memory (each new value verified by decrypting it), writes them conditionally in the
+/// rows), re-encrypts them in memory (each new value verified by decrypting it; encrypted plaintext of a searchable column
+/// with its blind index), writes them conditionally in the
 /// batch's transaction and commits. Rows done are no longer candidates, so a crashed or cancelled run is resumed by
 /// running again; a value is always fully decrypted before it is sealed again, so it never gets a second header.
 /// </summary>

@@ -3,6 +3,7 @@ using ColumnCrypto.Data;
 using ColumnCrypto.Data.BlindIndexes;
 using ColumnCrypto.Data.Reencryption;
 using ColumnCrypto.Data.Registry;
+using ColumnCrypto.Data.Verification;
 using ColumnCrypto.FunctionalTests.Infrastructure;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
@@ -96,6 +97,19 @@ public sealed class DirectoryApp : IAsyncDisposable
 
     /// <summary>The columns as the registry records them now (with each blind index's status).</summary>
     public Task<IReadOnlyList<EncryptedColumnRegistration>> RecordedColumnsAsync() => new EncryptedColumnRegistry(CryptoDatabase).GetColumnsAsync();
+
+    /// <summary>Verifies every recorded column, values and blind indexes, as <c>columncrypto verify</c> does.</summary>
+    public async Task<List<ColumnVerification>> VerifyAsync()
+    {
+        var verifier = new EncryptedValueVerifier(Encryptor, BlindIndex, CryptoDatabase);
+        var results = new List<ColumnVerification>();
+        foreach (var column in await RecordedColumnsAsync())
+        {
+            results.Add(await verifier.VerifyAsync(column, maxFailuresKept: 100));
+        }
+
+        return results;
+    }
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }

@@ -27,18 +27,6 @@ public sealed class IndexVerificationTests(PostgresServer postgres)
         await context.SaveChangesAsync();
     }
 
-    private static async Task<List<ColumnVerification>> VerifyAsync(DirectoryApp app)
-    {
-        var verifier = new EncryptedValueVerifier(app.Encryptor, app.BlindIndex, app.CryptoDatabase);
-        var results = new List<ColumnVerification>();
-        foreach (var column in await app.RecordedColumnsAsync())
-        {
-            results.Add(await verifier.VerifyAsync(column, maxFailuresKept: 100));
-        }
-
-        return results;
-    }
-
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task A_table_written_only_through_EF_verifies_clean_with_every_index_checked(Provider provider)
@@ -49,7 +37,7 @@ public sealed class IndexVerificationTests(PostgresServer postgres)
         await using var app = await DirectoryApp.StartAsync(database, masterKey, keys);
         await SeedAsync(app);
 
-        var results = await VerifyAsync(app);
+        var results = await app.VerifyAsync();
 
         Assert.All(results, r => Assert.Empty(r.Failures));
         Assert.All(results, r => Assert.Equal(0, r.FailedCount + r.IndexFailedCount + r.IndexPending));
@@ -84,7 +72,7 @@ public sealed class IndexVerificationTests(PostgresServer postgres)
         unknownVersion[4] = 9; // header bytes 1-4: the index key version, big-endian
         await database.ExecuteAsync("UPDATE people SET \"Code_bidx\" = @i WHERE \"Id\" = 5", ("@i", unknownVersion));
 
-        var results = await VerifyAsync(app);
+        var results = await app.VerifyAsync();
 
         var problems = results.SelectMany(r => r.Failures).Select(f => (f.Table, f.Column, f.Row, f.Problem)).Order().ToList();
         Assert.Equal(
