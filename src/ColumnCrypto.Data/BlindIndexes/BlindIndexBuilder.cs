@@ -20,7 +20,8 @@ namespace ColumnCrypto.Data.BlindIndexes;
 /// index key; lookups match both keys meanwhile). Resumable (rows done are no longer candidates), safe while the
 /// application runs (its writes win), and on PostgreSQL shared with other instances through <c>SKIP LOCKED</c>. When a
 /// column has no row left to do, the registry marks its index ready and lookups on it are allowed. Data-key rollovers
-/// and re-encryption never touch an index; this is the only thing that writes them besides the application.
+/// and the re-encryption of encrypted values never touch an index; besides the application, only this and the plaintext
+/// migration (which indexes each value it encrypts) write them.
 /// </summary>
 /// <example>
 /// <code>
@@ -107,12 +108,7 @@ public sealed class BlindIndexBuilder : IBlindIndexUsage
                 BlindIndexLog.ColumnFinished(_logger, plan.Name, registration.Column, worker.Indexed[column.Index], worker.Changed[column.Index],
                     worker.Failed[column.Index], columnDuplicates, remaining, counted.Total);
 
-                // Rows on an older, still active key are found by lookups: the column is ready once none lacks an index.
-                if (counted.Missing == 0 && counted.IndexesByVersion.Keys.All(_index.IsActive) && registration.BlindIndex!.Status != BlindIndexStatus.Ready)
-                {
-                    await _registry.SetBlindIndexStatusAsync(registration, BlindIndexStatus.Ready, cancellationToken).ConfigureAwait(false);
-                    BlindIndexLog.Ready(_logger, plan.Name, registration.Column);
-                }
+                await BlindIndexCompletion.MarkReadyIfCompleteAsync(_registry, _index, registration, counted, _logger, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -173,42 +169,6 @@ public sealed class BlindIndexBuilder : IBlindIndexUsage
         }
     }
 
-    private async Task<BlindIndexCoverage[]> CountAsync(BlindIndexTablePlan plan, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var result = new BlindIndexCoverage[plan.Columns.Count];
-        foreach (var column in plan.Columns)
-        {
-            var byVersion = new SortedDictionary<int, long>();
-            long missing = 0, total = 0;
-            await using var command = DbCommands.Create(connection, plan.CoverageQuery(column));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var count = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
-                total += count;
-                var header = reader.Value(0) as byte[];
-                if (header is { Length: BlindIndexLayout.HeaderLength } && HeaderVersion(header, column.Searchable.Normalization) is { } version)
-                {
-                    byVersion[version] = byVersion.GetValueOrDefault(version) + count;
-                }
-                else
-                {
-                    missing += count;
-                }
-            }
-
-            result[column.Index] = new BlindIndexCoverage(plan.Schema, plan.Table, column.Registration.Column, byVersion, missing, total);
-        }
-
-        return result;
-    }
-
-    /// <summary>The key version of a format-1 header under the column's normalization; null for anything else.</summary>
-    private static int? HeaderVersion(byte[] header, BlindIndexNormalization normalization)
-    {
-        var full = new byte[BlindIndexLayout.Length];
-        header.CopyTo(full, 0);
-        return BlindIndexLayout.TryReadHeader(full, out var version, out var recorded) && recorded == normalization ? version : null;
-    }
+    private Task<BlindIndexCoverage[]> CountAsync(BlindIndexTablePlan plan, CancellationToken cancellationToken) =>
+        BlindIndexCompletion.CountAsync(_database, plan, cancellationToken);
 }

@@ -1,6 +1,9 @@
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Data;
 using ColumnCrypto.Data.BlindIndexes;
+using ColumnCrypto.Data.Reencryption;
+using ColumnCrypto.Data.Registry;
+using ColumnCrypto.Data.Verification;
 using ColumnCrypto.FunctionalTests.Infrastructure;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
@@ -53,7 +56,8 @@ public sealed class DirectoryApp : IAsyncDisposable
     /// Builds an instance, creates the schema, loads the data keys and records the model's columns. The index keys are
     /// the key table's (as in production) unless <paramref name="indexKeys"/> gives them in code.
     /// </summary>
-    public static async Task<DirectoryApp> StartAsync(TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys? indexKeys = null, bool record = true, TimeProvider? time = null)
+    public static async Task<DirectoryApp> StartAsync(
+        TestDatabase database, MasterKeyFile masterKey, InMemoryBlindIndexKeys? indexKeys = null, bool record = true, TimeProvider? time = null, bool allowPlaintextReads = false)
     {
         var services = new ServiceCollection();
         if (time is not null)
@@ -69,7 +73,13 @@ public sealed class DirectoryApp : IAsyncDisposable
             crypto.UseBlindIndexKeys(indexKeys);
         }
 
-        services.AddDbContextFactory<DirectoryContext>((sp, o) => database.Configure(o).UseColumnEncryption(sp)
+        services.AddDbContextFactory<DirectoryContext>((sp, o) => database.Configure(o).UseColumnEncryption(sp, e =>
+            {
+                if (allowPlaintextReads)
+                {
+                    e.AllowPlaintextReads();
+                }
+            })
             .ConfigureWarnings(w => w.Ignore(CoreEventId.ManyServiceProvidersCreatedWarning)));
         var app = new DirectoryApp(services.BuildServiceProvider(), database);
         await using (var context = app.NewContext())
@@ -95,6 +105,25 @@ public sealed class DirectoryApp : IAsyncDisposable
 
     public BlindIndexBuilder IndexBuilder(int batchSize = 50) =>
         BlindIndexBuilder.Create(CryptoDatabase, _services, new ReencryptionOptions { BatchSize = batchSize, PauseBetweenBatches = 0 });
+
+    public ColumnReencryptor Reencryptor(int batchSize = 50) =>
+        ColumnReencryptor.Create(CryptoDatabase, _services, new ReencryptionOptions { BatchSize = batchSize, PauseBetweenBatches = 0 });
+
+    /// <summary>The columns as the registry records them now (with each blind index's status).</summary>
+    public Task<IReadOnlyList<EncryptedColumnRegistration>> RecordedColumnsAsync() => new EncryptedColumnRegistry(CryptoDatabase).GetColumnsAsync();
+
+    /// <summary>Verifies every recorded column, values and blind indexes, as <c>columncrypto verify</c> does.</summary>
+    public async Task<List<ColumnVerification>> VerifyAsync()
+    {
+        var verifier = new EncryptedValueVerifier(Encryptor, BlindIndex, CryptoDatabase);
+        var results = new List<ColumnVerification>();
+        foreach (var column in await RecordedColumnsAsync())
+        {
+            results.Add(await verifier.VerifyAsync(column, maxFailuresKept: 100));
+        }
+
+        return results;
+    }
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }
