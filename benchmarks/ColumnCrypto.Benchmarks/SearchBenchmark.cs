@@ -36,6 +36,7 @@ public static class SearchBenchmark
     private const string Encrypted = "encrypted";
     private const int LoadBatch = 5_000;
     private const int PreparerRuns = 7;
+    private const int LookupSlice = 100;
 
     /// <summary>The e-mail of row <paramref name="i"/>: 40 characters, as in the EF benchmark.</summary>
     public static string Email(int i) => $"user{i:D7}@example.test".PadRight(40, '.');
@@ -74,26 +75,13 @@ public static class SearchBenchmark
             {
                 var measured = run >= options.WarmupRuns;
                 var sample = Sample(run, lookups, tableRows);
-                var plainFirst = run % 2 == 0;
-                Timing plainTime = default, searchableTime = default;
-                for (var turn = 0; turn < 2; turn++)
-                {
-                    if ((turn == 0) == plainFirst)
-                    {
-                        plainTime = await TimeLookupsAsync(() => plain.CreateDbContext(), LookupPlain, sample, result);
-                    }
-                    else
-                    {
-                        searchableTime = await TimeLookupsAsync(() => crypto.CreateDbContext(), LookupSearchable, sample, result);
-                    }
-                }
-
+                var (plainTime, searchableTime) = await TimeLookupsAsync(plain, crypto, sample, plainFirst: run % 2 == 0, result);
                 if (measured)
                 {
                     result.Lookups.Add(plainTime, searchableTime);
                 }
 
-                Console.WriteLine($"  run {run + 1}{(measured ? string.Empty : " (warm-up)")} ({(plainFirst ? "plain first" : "searchable first")}): plain {plainTime.WallMs:F1} ms, searchable {searchableTime.WallMs:F1} ms");
+                Console.WriteLine($"  run {run + 1}{(measured ? string.Empty : " (warm-up)")}: plain {plainTime.WallMs:F1} ms, searchable {searchableTime.WallMs:F1} ms");
             }
 
             Console.WriteLine($"== inserts: {options.Rows:N0} rows × 1 encrypted string, {options.WarmupRuns} warm-up + {options.Runs} measured runs");
@@ -213,28 +201,47 @@ public static class SearchBenchmark
         return [.. Enumerable.Range(0, count).Select(_ => Email(random.Next(rows)))];
     }
 
-    /// <summary>One context, the lookups one after the other (as one request after another would), then a check that each found its row.</summary>
-    private static async Task<Timing> TimeLookupsAsync(Func<DbContext> createContext, Func<DbContext, string, Task<Customer?>> lookup, string[] emails, SearchResult result)
+    /// <summary>
+    /// One context per variant, the lookups one after the other (as one request after another would), in slices of
+    /// <see cref="LookupSlice"/>: plaintext and searchable slices alternate (which goes first alternates by run), so
+    /// drift from other load on the machine within a run hits both alike. Then a check that each found its row.
+    /// </summary>
+    private static async Task<(Timing Plain, Timing Searchable)> TimeLookupsAsync(IDbContextFactory<PlainLookupContext> plain, IDbContextFactory<SearchBenchContext> crypto, string[] emails, bool plainFirst, SearchResult result)
     {
-        var found = new string?[emails.Length];
-        var timer = StepTimer.Start();
-        await using (var context = createContext())
+        var found = new[] { new string?[emails.Length], new string?[emails.Length] };
+        var times = new Timing[2];
+        await using var plainContext = await plain.CreateDbContextAsync();
+        await using var cryptoContext = await crypto.CreateDbContextAsync();
+        var variants = new (DbContext Context, Func<DbContext, string, Task<Customer?>> Lookup)[] { (plainContext, LookupPlain), (cryptoContext, LookupSearchable) };
+        _ = StepTimer.Start(); // one full collection before the step
+        for (var start = 0; start < emails.Length; start += LookupSlice)
         {
-            for (var i = 0; i < emails.Length; i++)
+            var end = Math.Min(start + LookupSlice, emails.Length);
+            var first = (start / LookupSlice % 2 == 0) == plainFirst ? 0 : 1;
+            foreach (var v in new[] { first, 1 - first })
             {
-                found[i] = (await lookup(context, emails[i]))?.Email;
+                var (context, lookup) = variants[v];
+                var timer = StepTimer.StartSlice();
+                for (var i = start; i < end; i++)
+                {
+                    found[v][i] = (await lookup(context, emails[i]))?.Email;
+                }
+
+                times[v] += timer.Stop();
             }
         }
 
-        var timing = timer.Stop();
-        var wrong = emails.Where((e, i) => found[i] != e).Count();
-        if (wrong > 0)
+        for (var v = 0; v < 2; v++)
         {
-            Console.Error.WriteLine($"  {wrong} of {emails.Length} lookups did not find their row");
-            result.LookupsVerified = false;
+            var wrong = emails.Where((e, i) => found[v][i] != e).Count();
+            if (wrong > 0)
+            {
+                Console.Error.WriteLine($"  {(v == 0 ? Plain : Searchable)}: {wrong} of {emails.Length} lookups did not find their row");
+                result.LookupsVerified = false;
+            }
         }
 
-        return timing;
+        return (times[0], times[1]);
     }
 
     private static async Task<Timing> TimeInsertAsync(IDbContextFactory<SearchBenchContext> crypto, string truncate, IEnumerable<object> rows)
@@ -455,7 +462,8 @@ public static class SearchBenchmark
             .AppendLine("# Searchable encrypted columns: lookups and inserts")
             .AppendLine()
             .AppendLine("Written by `scripts/bench.sh search` (`dotnet run -c Release --project benchmarks/ColumnCrypto.Benchmarks -- search`).")
-            .AppendLine(inv, $"Lookups: {r.TableRows:N0} rows; each run looks up {r.LookupsPerRun:N0} different existing e-mails (40 characters, a new random sample each run, the same for both variants), one after the other on one context:")
+            .AppendLine(inv, $"Lookups: {r.TableRows:N0} rows; each run looks up {r.LookupsPerRun:N0} different existing e-mails (40 characters, a new random sample each run, the same for both variants), one after the other on one context per variant,")
+            .AppendLine(inv, $"in slices of {LookupSlice} that alternate between the variants (so that drift within a run hits both alike):")
             .AppendLine("`Where(c => c.Email == email).AsNoTracking().FirstOrDefaultAsync()`, on an indexed plaintext column (a model without ColumnCrypto, in its own database) and on a searchable encrypted column (its `Email_bidx` index).")
             .AppendLine(inv, $"Inserts: `AddRange` + one `SaveChangesAsync` of {r.InsertRows:N0} rows with one encrypted 40-character e-mail, not searchable and searchable (two tables of one database, emptied before each step).")
             .AppendLine(inv, $"Variants interleaved in one process (the one that goes first alternates); {options.WarmupRuns} warm-up runs, then {options.Runs} measured runs; a full GC before each timed step.")
