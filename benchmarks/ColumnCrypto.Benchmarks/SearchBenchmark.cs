@@ -6,6 +6,7 @@ using BenchmarkDotNet.Mathematics;
 using ColumnCrypto.EntityFrameworkCore.Search;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;

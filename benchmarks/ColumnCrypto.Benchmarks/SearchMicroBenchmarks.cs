@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using ColumnCrypto.EntityFrameworkCore.Search;
 using ColumnCrypto.EntityFrameworkCore.Storage;
 using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.EntityFrameworkCore;
 using NSec.Cryptography;
 

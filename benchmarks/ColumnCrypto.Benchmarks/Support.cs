@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ColumnCrypto.Benchmarks;
