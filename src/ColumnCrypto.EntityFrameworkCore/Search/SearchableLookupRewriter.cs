@@ -26,7 +26,7 @@ internal sealed class SearchableLookupRewriter(QueryCompilationContext context) 
     private static readonly MethodInfo IndexProperty = MethodOf<object, byte[]>(row => EF.Property<byte[]>(row, ""));
     private static readonly MethodInfo ContainsIndex = MethodOf<IEnumerable<byte[]>, bool>(indexes => indexes.Contains(Array.Empty<byte>()));
     private static readonly MethodInfo ParameterItem = MethodOf<QueryContext, object?>(query => query.Parameters[""]);
-    private static readonly MethodInfo ForLookup = typeof(SearchableProperty).GetMethod(nameof(SearchableProperty.ForLookup))!;
+    private static readonly MethodInfo ForLookupSlot = typeof(SearchableProperty).GetMethod(nameof(SearchableProperty.ForLookupSlot))!;
     private static readonly MethodInfo ForLookupMany = typeof(SearchableProperty).GetMethod(nameof(SearchableProperty.ForLookupMany))!;
     private static readonly MethodInfo ForWrite = typeof(SearchableProperty).GetMethod(nameof(SearchableProperty.ForWrite))!;
     private static readonly PropertyInfo Parameters = typeof(QueryContext).GetProperty(nameof(QueryContext.Parameters))!;
@@ -149,11 +149,23 @@ internal sealed class SearchableLookupRewriter(QueryCompilationContext context) 
         _ => null,
     };
 
+    /// <summary>
+    /// <c>index == @slot0 || (@slot1 != null &amp;&amp; index == @slot1)</c>: one scalar parameter per active index key
+    /// version. With one active key (always, except during an index-key rotation) @slot1 is null and EF, which shapes
+    /// its SQL by which parameters are null, sends <c>WHERE email_bidx = @p</c>: the plaintext lookup's plan and cost.
+    /// </summary>
     private Expression Lookup(Target target, Expression value, bool negate)
     {
-        var indexes = Register(target, Expression.Call(Expression.Constant(target.Searchable), ForLookup, QueryCompilationContext.QueryContextParameter, Boxed(value, target.Searchable)));
-        Expression contains = Expression.Call(ContainsIndex, indexes, IndexOf(target));
-        return negate ? Expression.Not(contains) : contains;
+        Expression? lookup = null;
+        for (var slot = 0; slot < SearchableProperty.LookupSlots; slot++)
+        {
+            var index = Register(target, Expression.Call(Expression.Constant(target.Searchable), ForLookupSlot, QueryCompilationContext.QueryContextParameter,
+                Boxed(value, target.Searchable), Expression.Constant(slot)));
+            Expression equal = Expression.Equal(IndexOf(target), index);
+            lookup = lookup is null ? equal : Expression.OrElse(lookup, Expression.AndAlso(Expression.NotEqual(index, Expression.Constant(null, typeof(byte[]))), equal));
+        }
+
+        return negate ? Expression.Not(lookup!) : lookup!;
     }
 
     private MethodCallExpression LookupMany(Target target, Func<SearchableProperty, Expression> values)

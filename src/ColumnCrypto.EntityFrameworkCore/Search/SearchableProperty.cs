@@ -34,12 +34,33 @@ internal abstract class SearchableProperty(SearchableColumn column, BlindIndex i
     /// <summary>The index to store with a value (null for null).</summary>
     public abstract byte[]? ForWrite(object? value);
 
-    /// <summary>The indexes a lookup of one value matches (one per active index key; a single null for null), once the index is ready.</summary>
-    public byte[]?[] ForLookup(QueryContext query, object? value)
+    /// <summary>How many index key versions a single-value lookup matches at most: one parameter each in its SQL.</summary>
+    public const int LookupSlots = 2;
+
+    /// <summary>
+    /// The index of a one-value lookup under the <paramref name="slot"/>-th active index key version (newest first):
+    /// null when there is no such version (the usual case for slot 1, which EF then leaves out of the SQL) and for a
+    /// null value (slot 0 then matches NULL, as C# compares).
+    /// </summary>
+    public byte[]? ForLookupSlot(QueryContext query, object? value, int slot)
     {
-        Readiness.Ensure(query.Context);
-        return value is null ? [null] : Lookup(value);
+        if (slot == 0)
+        {
+            Readiness.Ensure(query.Context);
+        }
+
+        var versions = Index.LookupVersions;
+        if (versions.Count > LookupSlots)
+        {
+            throw new InvalidOperationException(
+                $"Lookups on {Column.Column} match at most {LookupSlots} active blind-index key versions, and {versions.Count} are active ({string.Join(", ", versions)}): " +
+                "finish the index build and retire the older versions ('columncrypto index retire-key').");
+        }
+
+        return value is null || slot >= versions.Count ? null : LookupUnder(value, versions[slot]);
     }
+
+    protected abstract byte[]? LookupUnder(object value, int version);
 
     /// <summary>The indexes a lookup of any of <paramref name="values"/> matches (empty for none).</summary>
     public byte[]?[] ForLookupMany(QueryContext query, IEnumerable? values)
@@ -85,4 +106,6 @@ internal sealed class SearchableProperty<T>(SearchableColumn column, BlindIndex 
     public override byte[]? ForWrite(object? value) => value is null ? null : Index.ComputeForWrite(Column, (T)ToPropertyType(value));
 
     protected override byte[]?[] Lookup(object value) => Index.ComputeForLookup(Column, (T)ToPropertyType(value));
+
+    protected override byte[]? LookupUnder(object value, int version) => Index.ComputeForVersion(Column, (T)ToPropertyType(value), version);
 }

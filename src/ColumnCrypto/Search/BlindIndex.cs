@@ -91,6 +91,19 @@ public sealed class BlindIndex
     }
 
     /// <summary>
+    /// The index of <paramref name="value"/> under index key <paramref name="version"/> (null for null): one of the
+    /// values <see cref="ComputeForLookup{T}(SearchableColumn, T)"/> returns, for lookups written with one parameter per
+    /// active version (<c>WHERE email_bidx = @v1 OR email_bidx = @v2</c>, see <see cref="LookupVersions"/>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The type cannot be encrypted, so not indexed either.</exception>
+    /// <exception cref="ColumnCryptoKeyException">The version is not active.</exception>
+    public byte[]? ComputeForVersion<T>(SearchableColumn column, T? value, int version)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return value is null ? null : Compute(_keys.Current, version, column, value);
+    }
+
+    /// <summary>
     /// The index of a value given as its encoded bytes (as <see cref="ColumnEncryptor"/> decrypts them to bytes, or
     /// <see cref="EncryptedValueType.Encode"/> writes them), under index key <paramref name="version"/> (by default the
     /// newest). For tools that work without CLR types: the index rebuild and verification.

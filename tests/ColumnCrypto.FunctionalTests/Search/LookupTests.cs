@@ -135,6 +135,14 @@ public sealed class LookupTests(PostgresServer postgres)
                 Assert.Equal(expected, (await db.People.SingleAsync(p => p.Email == email)).Name);
             }
 
+            // One active index key: one scalar comparison on the index column, the SQL of an indexed plaintext lookup.
+            await using (var db = app.NewContext())
+            {
+                var email = "ada@example.com";
+                var sql = db.People.Where(p => p.Email == email).ToQueryString();
+                Assert.Matches(@"WHERE [""`]?\w*[""`]?\.?[""`]?Email_bidx[""`]? = @\w+\s*$", sql.Trim().Split('\n').Last(l => l.Contains("WHERE", StringComparison.Ordinal)).Trim());
+            }
+
             var compiled = EF.CompileAsyncQuery((DirectoryContext db, string login) => db.People.Single(p => p.Login == login));
             await using (var db = app.NewContext())
             {

@@ -83,6 +83,11 @@ public sealed class BlindIndexKeyRingTests
             using var other = CryptoInstance.Create(store, masterKey);
             Assert.Equal(v2, Index(other).ComputeForWrite(Email, "ada@example.com"));
 
+            // Lookups match at most two versions (one SQL parameter each): a third needs the second-newest retired first.
+            var third = await Assert.ThrowsAsync<ColumnCryptoRefusedException>(() => Lifecycle(instance).RotateAsync(None));
+            Assert.Contains("retire the older version", third.Message, StringComparison.Ordinal);
+            Assert.Equal(2, (await store.ReadAsync(None)).BlindIndexKeys.Count);
+
             var newest = await Assert.ThrowsAsync<ColumnCryptoRefusedException>(() => Lifecycle(instance).RetireAsync(2, None));
             Assert.Contains("newest active version", newest.Message, StringComparison.Ordinal);
 

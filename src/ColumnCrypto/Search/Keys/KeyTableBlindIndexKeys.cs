@@ -20,6 +20,9 @@ namespace ColumnCrypto.Search.Keys;
 internal sealed class KeyTableBlindIndexKeys(DataKeyManager manager, RolloverPolicy policy, TimeProvider time, ILogger<KeyTableBlindIndexKeys> logger)
     : IBlindIndexKeys, IDisposable
 {
+    /// <summary>Active index key versions at most: one, and a second during an index-key rotation (each is one parameter of a lookup's SQL).</summary>
+    public const int MaxActiveKeys = 2;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Replaced sets are zeroed with this object, not at once: a lookup may still be hashing with one.
@@ -69,9 +72,17 @@ internal sealed class KeyTableBlindIndexKeys(DataKeyManager manager, RolloverPol
         await manager.TryChangeBlindIndexKeysAsync(
             async (table, ct) =>
             {
-                if (onlyIfNone && table.BlindIndexKeys.Any(r => r.Status == DataKeyStatus.Active))
+                var active = table.BlindIndexKeys.Count(r => r.Status == DataKeyStatus.Active);
+                if (onlyIfNone && active > 0)
                 {
                     return null;
+                }
+
+                if (active >= MaxActiveKeys)
+                {
+                    throw new ColumnCryptoRefusedException(
+                        $"The key table {table.KeyTable} has {active} active blind-index keys already; lookups match at most {MaxActiveKeys}. Finish the index build " +
+                        "('columncrypto index build') and retire the older version ('columncrypto index retire-key') before rotating again.", (int?)null);
                 }
 
                 created = await MintAsync(wrapper, table.BlindIndexKeys.Select(r => r.Version).DefaultIfEmpty(0).Max() + 1, ct).ConfigureAwait(false);
