@@ -296,36 +296,6 @@ public static class EfBenchmark
     private static bool VerifyPeople(IReadOnlyList<object> rows, int count, HashSet<string> emails) =>
         rows.Count == count && rows.Cast<Person>().All(p => emails.Contains(p.Email) && p.Name.Length == 40 && p.Phone.Length == 40);
 
-    /// <summary>Wall-clock time and this process's CPU time (all threads) of one step.</summary>
-    private readonly record struct Timing(double WallMs, double CpuMs);
-
-    /// <summary>Times one step: a full GC first, so garbage from the step before is not collected inside it.</summary>
-    private sealed class StepTimer
-    {
-        private readonly TimeSpan _cpuStart;
-        private readonly Stopwatch _clock;
-
-        private StepTimer()
-        {
-            _cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-            _clock = Stopwatch.StartNew();
-        }
-
-        public static StepTimer Start()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            return new StepTimer();
-        }
-
-        public Timing Stop()
-        {
-            var wall = _clock.Elapsed.TotalMilliseconds;
-            return new Timing(wall, (Process.GetCurrentProcess().TotalProcessorTime - _cpuStart).TotalMilliseconds);
-        }
-    }
-
     private static string Pad(string value) => value.PadRight(40, '.');
 
     // ---- KMS ------------------------------------------------------------------------------------------------
@@ -587,79 +557,5 @@ public static class EfBenchmark
         }
 
         public void Dispose() => _listener.Dispose();
-    }
-
-    // ---- databases ------------------------------------------------------------------------------------------
-
-    private interface IDatabases
-    {
-        Task<string> CreateAsync(string suffix);
-
-        DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString);
-
-        Task EmptyAsync(Func<DbContext> createContext);
-
-        Task DropAsync();
-    }
-
-    private sealed class SqliteDatabases : IDatabases
-    {
-        private readonly string _folder = Directory.CreateTempSubdirectory("columncrypto-bench-").FullName;
-
-        public Task<string> CreateAsync(string suffix) =>
-            Task.FromResult($"Data Source={Path.Combine(_folder, suffix + ".db")}");
-
-        public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) => options.UseSqlite(connectionString);
-
-        public async Task EmptyAsync(Func<DbContext> createContext)
-        {
-            await using var context = createContext();
-            await context.Database.ExecuteSqlRawAsync("DELETE FROM people; DELETE FROM sqlite_sequence WHERE name = 'people';");
-        }
-
-        public Task DropAsync()
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(_folder, recursive: true);
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class PostgresDatabases(string adminConnectionString) : IDatabases
-    {
-        private readonly List<string> _created = [];
-
-        public async Task<string> CreateAsync(string suffix)
-        {
-            var name = $"cc_bench_{suffix}_{Guid.NewGuid():N}"[..30];
-            await ExecuteAsync($"CREATE DATABASE {name}");
-            _created.Add(name);
-            return new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
-        }
-
-        public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) => options.UseNpgsql(connectionString);
-
-        public async Task EmptyAsync(Func<DbContext> createContext)
-        {
-            await using var context = createContext();
-            await context.Database.ExecuteSqlRawAsync("TRUNCATE people RESTART IDENTITY");
-        }
-
-        public async Task DropAsync()
-        {
-            NpgsqlConnection.ClearAllPools();
-            foreach (var name in _created)
-            {
-                await ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            }
-        }
-
-        private async Task ExecuteAsync(string sql)
-        {
-            await using var connection = new NpgsqlConnection(adminConnectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 }

@@ -23,33 +23,9 @@ public static class MicroRunner
 
     public static int Run(Options options)
     {
-        // In-process: no generated project to build (the repo's warnings-as-errors and central package management
-        // would apply to it), and a short, fixed job so the whole bench fits in ~10 minutes on 2 cores. 15 measured
-        // iterations of ~0.5 s each after 5 warm-ups give medians that move by a few percent between runs.
-        var job = Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithLaunchCount(1)
-            .WithWarmupCount(5)
-            .WithIterationCount(options.Quick ? 3 : 15)
-            .WithId("bench");
-        var artifacts = Path.Combine(Path.GetTempPath(), $"columncrypto-bdn-{Environment.ProcessId}");
-        var config = ManualConfig.CreateMinimumViable()
-            .AddJob(job)
-            .AddDiagnoser(MemoryDiagnoser.Default)
-            .AddLogger(ConsoleLogger.Default)
-            .WithArtifactsPath(artifacts)
-            .WithOptions(ConfigOptions.DisableLogFile);
         var loadBefore = MachineInfo.Uptime();
-        var summary = BenchmarkRunner.Run<MicroBenchmarks>(config);
+        var (summary, job) = RunBenchmarkDotNet<MicroBenchmarks>(options);
         var loadAfter = MachineInfo.Uptime();
-        try
-        {
-            Directory.Delete(artifacts, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
         var rows = summary.Reports
             .Where(r => r.ResultStatistics is not null)
             .Select(r => (Name: r.BenchmarkCase.Descriptor.WorkloadMethod.Name, Stats: r.ResultStatistics!, Allocated: r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase)))
@@ -114,6 +90,37 @@ public static class MicroRunner
         return 0;
     }
 
+    /// <summary>Runs the benchmarks of <typeparamref name="T"/> with the one job every BenchmarkDotNet benchmark here uses.</summary>
+    internal static (Summary Summary, Job Job) RunBenchmarkDotNet<T>(Options options)
+    {
+        // In-process: no generated project to build (the repo's warnings-as-errors and central package management
+        // would apply to it), and a short, fixed job so the whole bench fits in ~10 minutes on 2 cores. 15 measured
+        // iterations of ~0.5 s each after 5 warm-ups give medians that move by a few percent between runs.
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(5)
+            .WithIterationCount(options.Quick ? 3 : 15)
+            .WithId("bench");
+        var artifacts = Path.Combine(Path.GetTempPath(), $"columncrypto-bdn-{Environment.ProcessId}");
+        var config = ManualConfig.CreateMinimumViable()
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddLogger(ConsoleLogger.Default)
+            .WithArtifactsPath(artifacts)
+            .WithOptions(ConfigOptions.DisableLogFile);
+        var summary = BenchmarkRunner.Run<T>(config);
+        try
+        {
+            Directory.Delete(artifacts, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return (summary, job);
+    }
+
     internal static void Write(Options options, string markdown)
     {
         Console.WriteLine(markdown);
@@ -125,7 +132,7 @@ public static class MicroRunner
         }
     }
 
-    private static string Us(double ns) => ns >= 10_000
+    internal static string Us(double ns) => ns >= 10_000
         ? string.Create(CultureInfo.InvariantCulture, $"{ns / 1000:F1} µs")
         : string.Create(CultureInfo.InvariantCulture, $"{ns / 1000:F3} µs");
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ColumnCrypto.Benchmarks;
 
-/// <summary>Command-line options shared by the benchmarks: <c>--output FILE</c>, <c>--note TEXT</c>, <c>--runs N</c>, <c>--rows N</c>, <c>--quick</c>.</summary>
+/// <summary>Command-line options shared by the benchmarks: <c>--output FILE</c>, <c>--note TEXT</c>, <c>--runs N</c>, <c>--rows N</c>, <c>--lookups N</c>, <c>--quick</c>.</summary>
 public sealed class Options
 {
     public string? Output { get; private set; }
@@ -14,6 +14,9 @@ public sealed class Options
     public int WarmupRuns { get; private set; } = 2;
 
     public int Rows { get; private set; } = 20_000;
+
+    /// <summary>Lookups per run (the search benchmark).</summary>
+    public int Lookups { get; private set; } = 2_000;
 
     public bool Quick { get; private set; }
 
@@ -30,6 +33,7 @@ public sealed class Options
                 case "--runs": options.Runs = int.Parse(Next(e), CultureInfo.InvariantCulture); break;
                 case "--warmup": options.WarmupRuns = int.Parse(Next(e), CultureInfo.InvariantCulture); break;
                 case "--rows": options.Rows = int.Parse(Next(e), CultureInfo.InvariantCulture); break;
+                case "--lookups": options.Lookups = int.Parse(Next(e), CultureInfo.InvariantCulture); break;
                 case "--quick": options.Quick = true; break;
                 default: throw new ArgumentException($"Unknown option '{e.Current}'.");
             }

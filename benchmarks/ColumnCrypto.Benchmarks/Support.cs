@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ColumnCrypto.Benchmarks;
@@ -23,28 +25,36 @@ public sealed class TempMasterKey : IDisposable
     public void Dispose() => File.Delete(Path);
 }
 
-/// <summary>A database-free ColumnCrypto instance (in-memory key table, local master key), wired as a user would.</summary>
+/// <summary>A database-free ColumnCrypto instance (in-memory key table, local master key, blind-index keys when given), wired as a user would.</summary>
 public sealed class StandaloneEncryptor : IDisposable
 {
     private readonly TempMasterKey _masterKey = new();
     private readonly ServiceProvider _services;
 
-    public StandaloneEncryptor(CipherBackend cipher = CipherBackend.Auto)
+    public StandaloneEncryptor(CipherBackend cipher = CipherBackend.Auto, InMemoryBlindIndexKeys? blindIndexKeys = null)
     {
         var services = new ServiceCollection();
-        services.AddColumnCrypto(o =>
+        var crypto = services.AddColumnCrypto(o =>
             {
                 o.MasterKey.File = _masterKey.Path;
                 o.Cipher = cipher;
             })
             .UseDataKeyStore(new InMemoryDataKeyStore())
             .WithoutHostedService();
+        if (blindIndexKeys is not null)
+        {
+            crypto.UseBlindIndexKeys(blindIndexKeys);
+        }
+
         _services = services.BuildServiceProvider();
         _services.GetRequiredService<IDataKeyManager>().InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         Encryptor = _services.GetRequiredService<ColumnEncryptor>();
     }
 
     public ColumnEncryptor Encryptor { get; }
+
+    /// <summary>The instance's services (for <c>UseColumnEncryption</c> and <see cref="Search.BlindIndex"/>).</summary>
+    public IServiceProvider Services => _services;
 
     public void Dispose()
     {

@@ -17,7 +17,7 @@ internal static class ColumnCryptoCli
         // testhost in tests), and usage lines must say what people type.
         var root = new Command(Name,
             "ColumnCrypto operator tool: manage the data keys of an application's encrypted columns (create, inspect, rotate, rewrap, " +
-            "re-encrypt, retire, verify). " + ExitCodes.HelpText)
+            "re-encrypt, retire, verify) and the blind indexes of searchable columns. " + ExitCodes.HelpText)
         {
             new System.CommandLine.Help.HelpOption(),
             new VersionOption(),
@@ -31,6 +31,7 @@ internal static class ColumnCryptoCli
         root.Subcommands.Add(ReencryptCommand.Create(runner));
         root.Subcommands.Add(RetireCommand.Create(runner));
         root.Subcommands.Add(VerifyCommand.Create(runner));
+        root.Subcommands.Add(IndexCommand.Create(runner));
         root.Subcommands.Add(NewKeyRingCommand.Create(runner));
         return root;
     }

@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// <summary>Bad configuration: invalid YAML, missing or malformed master key, incomplete KMS settings.</summary>
     public const int ConfigurationError = 3;
 
-    /// <summary>Verification failed: a stored value does not decrypt (verify, or reencrypt meeting such a value).</summary>
+    /// <summary>Verification failed: a stored value does not decrypt (verify, or reencrypt meeting such a value), or verify found a wrong blind index.</summary>
     public const int VerificationFailed = 4;
 
     /// <summary>
@@ -32,7 +32,7 @@ internal static class ExitCodes
 
     public const string HelpText =
         "Exit codes: 0 success; 1 other error (database or KMS unreachable, unexpected); 2 usage error; " +
-        "3 configuration error; 4 verification failed (a value does not decrypt); 5 data keys cannot be unwrapped or verified " +
+        "3 configuration error; 4 verification failed (a value does not decrypt, or a blind index is wrong); 5 data keys cannot be unwrapped or verified " +
         "(wrong master key, KMS refused, tampered key row, key table inconsistent with its ring head); 6 refused (a key version " +
         "still in use, a first key over existing encrypted values); 130 interrupted.";
 }

@@ -9,6 +9,11 @@ internal static class DataErrors
         new($"The database has no data key table ({database.KeyTableDisplayName}). {Schema.ColumnCryptoSchema.HowToCreate} " +
             "If the application renamed the table with KeyTable(name, schema), use the same name here.", null, inner);
 
+    public static ColumnCryptoKeyException NoBlindIndexKeyTable(ColumnCryptoDatabase database, DbException inner) =>
+        new($"The database has no blind-index key table ({database.DisplayName(Schema.BlindIndexKeysTable.Definition)}), where ColumnCrypto keeps the keys of " +
+            "searchable columns' indexes. Add it: apply a new EF Core migration ('dotnet ef migrations add ColumnCryptoSearch'), run " +
+            "migrations/<provider>/0004_columncrypto_blind_indexes.sql, or 'columncrypto init'.", null, inner);
+
     public static ColumnCryptoKeyException NoKeyRingTable(ColumnCryptoDatabase database, DbException inner) =>
         new($"The database has no key ring table ({database.DisplayName(Schema.KeyRingTable.Definition)}), where ColumnCrypto keeps the authenticated head of " +
             $"the key table {database.KeyTableDisplayName}. Add it: apply a new EF Core migration ('dotnet ef migrations add ColumnCryptoKeyRing'), " +

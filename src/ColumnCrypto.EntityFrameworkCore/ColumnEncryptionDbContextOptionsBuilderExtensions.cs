@@ -20,7 +20,16 @@ public static class ColumnEncryptionDbContextOptionsBuilderExtensions
     public static DbContextOptionsBuilder UseColumnEncryption(this DbContextOptionsBuilder optionsBuilder, IServiceProvider services, Action<ColumnEncryptionOptionsBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return optionsBuilder.UseColumnEncryption(services.GetRequiredService<ColumnEncryptor>(), configure);
+        var blindIndex = services.GetService<ColumnCrypto.Search.BlindIndex>();
+        return optionsBuilder.UseColumnEncryption(services.GetRequiredService<ColumnEncryptor>(), o =>
+        {
+            if (blindIndex is not null)
+            {
+                o.UseBlindIndex(blindIndex);
+            }
+
+            configure?.Invoke(o);
+        });
     }
 
     /// <summary>

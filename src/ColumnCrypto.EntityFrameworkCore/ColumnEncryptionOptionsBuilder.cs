@@ -28,6 +28,17 @@ public sealed class ColumnEncryptionOptionsBuilder
     }
 
     /// <summary>
+    /// The blind index that searchable properties use. <c>UseColumnEncryption(services)</c> takes the registered one; pass it
+    /// here with <c>UseColumnEncryption(encryptor, ...)</c>.
+    /// </summary>
+    public ColumnEncryptionOptionsBuilder UseBlindIndex(ColumnCrypto.Search.BlindIndex blindIndex)
+    {
+        ArgumentNullException.ThrowIfNull(blindIndex);
+        Extension = Extension.WithBlindIndex(blindIndex);
+        return this;
+    }
+
+    /// <summary>
     /// Plaintext migration (off by default): values of encrypted columns that carry no ColumnCrypto header are read as
     /// the plaintext written before the column was encrypted, instead of failing. A string is the column's UTF-8 bytes
     /// (binary storage) or its text (base64 storage); a byte[] is the bytes (or their base64 text); other types are

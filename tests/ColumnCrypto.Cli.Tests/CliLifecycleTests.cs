@@ -89,7 +89,7 @@ public sealed class CliLifecycleTests(PostgresServer postgres) : IDisposable
 
         var verify = await cli.RunAsync(["verify", .. common]);
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Contains("All 84 value(s) in 4 column(s) decrypt.", verify.Output);
+        Assert.Contains("All 84 value(s) in 4 column(s) decrypt; all 23 blind index(es) match their values.", verify.Output);
         Assert.Equal(string.Empty, verify.Error);
     }
 

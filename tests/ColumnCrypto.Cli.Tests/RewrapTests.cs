@@ -46,7 +46,7 @@ public sealed class RewrapTests(PostgresServer postgres, KmsEmulator kms) : ICla
         Assert.Contains("Target: local key 'local:", toLocal.Output);
         var verify = await cli.RunAsync("verify", "--config", "local.yaml", "--connection", connection);
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Contains("All 14 value(s) in 4 column(s) decrypt.", verify.Output);
+        Assert.Contains("All 14 value(s) in 4 column(s) decrypt; all 4 blind index(es) match their values.", verify.Output);
     }
 
     [Fact]

@@ -1,11 +1,13 @@
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Data;
+using ColumnCrypto.Data.BlindIndexes;
 using ColumnCrypto.Data.Coverage;
 using ColumnCrypto.Data.KeyStore;
 using ColumnCrypto.Data.Reencryption;
 using ColumnCrypto.Data.Registry;
 using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Keys.Lifecycle;
+using ColumnCrypto.Search.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -49,6 +51,7 @@ public static class SqlColumnCryptoBuilderExtensions
         services.TryAddSingleton<IDataKeyUsage>(sp => new SqlKeyUsage(
             sp.GetRequiredService<ColumnCryptoDatabase>(), sp.GetRequiredService<EncryptedColumnRegistry>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IEncryptedColumnRecorder>()));
+        services.TryAddSingleton<IBlindIndexUsage>(sp => BlindIndexBuilder.Create(sp.GetRequiredService<ColumnCryptoDatabase>(), sp));
         services.TryAddSingleton(sp => new EncryptedColumnRecording(
             sp.GetServices<IEncryptedColumnRecorder>(), sp.GetRequiredService<EncryptedColumnRegistry>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EncryptedColumnRecordingService>(sp => new EncryptedColumnRecordingService(

@@ -15,9 +15,11 @@ internal enum ValueChange
 
 /// <summary>
 /// The new values of one row: per column, the value that was read (<see cref="Old"/>) and its replacement
-/// (<see cref="New"/>), both null for columns left as they are.
+/// (<see cref="New"/>), both null for columns left as they are; and the new blind index of a searchable column whose
+/// plaintext is encrypted (<see cref="Indexes"/>), null wherever the index stays as it is (a re-encrypted value keeps
+/// its index: the index does not depend on the data key).
 /// </summary>
-internal sealed record RowChange(object[] Key, object?[] Old, object?[] New, ValueChange[] Changes);
+internal sealed record RowChange(object[] Key, object?[] Old, object?[] New, ValueChange[] Changes, byte[]?[] Indexes);
 
 /// <summary>
 /// Writes a batch's new values inside the batch's transaction, each only where the stored value is still the one

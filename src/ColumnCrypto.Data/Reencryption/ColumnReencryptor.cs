@@ -10,12 +10,15 @@ using ColumnCrypto.Keys.Lifecycle;
 using ColumnCrypto.Data.Sql;
 using ColumnCrypto.Data.Registry;
 using ColumnCrypto.Data.Coverage;
+using ColumnCrypto.Data.BlindIndexes;
+using ColumnCrypto.Search;
 
 namespace ColumnCrypto.Data.Reencryption;
 
 /// <summary>
 /// Moves the values of every recorded encrypted column onto the newest data key, so older keys can be retired, and
-/// encrypts legacy plaintext in columns being migrated. Safe to run while the application works, in several workers
+/// encrypts legacy plaintext in columns being migrated (in a searchable column writing each value's blind index in the
+/// same UPDATE; a re-encrypted value keeps its index). Safe to run while the application works, in several workers
 /// and instances at once (PostgreSQL), and to stop at any moment: see <see cref="RunAsync"/>.
 /// </summary>
 /// <example>
@@ -27,6 +30,7 @@ namespace ColumnCrypto.Data.Reencryption;
 public sealed class ColumnReencryptor
 {
     private readonly ColumnEncryptor _encryptor;
+    private readonly BlindIndex _blindIndex;
     private readonly IDataKeyManager _keys;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -35,11 +39,12 @@ public sealed class ColumnReencryptor
     private readonly EncryptedColumnRegistry _registry;
     private int _workerSequence;
 
-    internal ColumnReencryptor(ColumnCryptoDatabase database, ColumnEncryptor encryptor, IDataKeyManager keys, ReencryptionOptions options, ILoggerFactory loggers, TimeProvider time, ReencryptionMetrics metrics)
+    internal ColumnReencryptor(ColumnCryptoDatabase database, ColumnEncryptor encryptor, BlindIndex blindIndex, IDataKeyManager keys, ReencryptionOptions options, ILoggerFactory loggers, TimeProvider time, ReencryptionMetrics metrics)
     {
         Database = database;
         Options = options;
         _encryptor = encryptor;
+        _blindIndex = blindIndex;
         _keys = keys;
         _time = time;
         _logger = loggers.CreateLogger<ColumnReencryptor>();
@@ -72,6 +77,7 @@ public sealed class ColumnReencryptor
         return new ColumnReencryptor(
             database,
             services.GetRequiredService<ColumnEncryptor>(),
+            services.GetRequiredService<BlindIndex>(),
             services.GetRequiredService<IDataKeyManager>(),
             effective,
             services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
@@ -94,7 +100,8 @@ public sealed class ColumnReencryptor
         var started = _time.GetTimestamp();
         await _keys.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var target = await _keys.GetCurrentVersionAsync(cancellationToken).ConfigureAwait(false);
-        var plans = TablePlans.Create(await _registry.GetColumnsAsync(cancellationToken).ConfigureAwait(false), Database.Dialect);
+        var columns = await _registry.GetColumnsAsync(cancellationToken).ConfigureAwait(false);
+        var plans = TablePlans.Create(columns, Database.Dialect);
         ReencryptionLog.RunStarted(_logger, target, plans.Count);
 
         var results = new List<ColumnReencryptionResult>();
@@ -113,6 +120,7 @@ public sealed class ColumnReencryptor
             rows += outcome.Value.Rows;
         }
 
+        await MarkMigratedIndexesReadyAsync(columns, results, cancellationToken).ConfigureAwait(false);
         var result = new ReencryptionRunResult(target, results, failedTables, rows, _time.GetElapsedTime(started));
         var remaining = results.Sum(c => c.Remaining);
         ReencryptionLog.RunFinished(_logger, result.Elapsed, rows, target, remaining);
@@ -151,7 +159,7 @@ public sealed class ColumnReencryptor
                 ReencryptionLog.TableStarted(_logger, plan.Name, names, run.RemainingAtStart, total, target, workers);
                 var starts = await StartKeysAsync(connection, plan, workers, before.Max(c => c.Total), cancellationToken).ConfigureAwait(false);
                 var tasks = Enumerable.Range(0, workers)
-                    .Select(i => new TableWorker(Database, run, _encryptor, Options, _progress, Hooks, _time, i == 0 ? first : WorkerName()).RunAsync(starts[i], cancellationToken))
+                    .Select(i => new TableWorker(Database, run, _encryptor, _blindIndex, Options, _progress, Hooks, _time, i == 0 ? first : WorkerName()).RunAsync(starts[i], cancellationToken))
                     .ToList();
                 try
                 {
@@ -185,6 +193,26 @@ public sealed class ColumnReencryptor
             }
 
             return (results, run.RowsWritten);
+        }
+    }
+
+    /// <summary>
+    /// A searchable column being migrated from plaintext is recorded as building (its rows had values without an
+    /// index); this run wrote each encrypted value's index with it, so once no plaintext remains and every row has an
+    /// index the column is marked ready, and lookups work with no separate index build. (Should a run stop between its
+    /// last batch and this check, <c>BlindIndexBuilder.RunAsync</c> marks it ready.)
+    /// </summary>
+    private async Task MarkMigratedIndexesReadyAsync(IReadOnlyList<EncryptedColumnRegistration> columns, List<ColumnReencryptionResult> results, CancellationToken cancellationToken)
+    {
+        var migrated = columns.Where(c => c.BlindIndex is { Status: BlindIndexStatus.Building }
+            && results.Any(r => r.Schema == c.Schema && r.Table == c.Table && r.Column == c.Column && r.EncryptedPlaintext > 0 && r.Remaining == 0)).ToList();
+        foreach (var plan in BlindIndexTablePlan.Create(migrated, Database.Dialect))
+        {
+            var counted = await BlindIndexCompletion.CountAsync(Database, plan, cancellationToken).ConfigureAwait(false);
+            foreach (var column in plan.Columns)
+            {
+                await BlindIndexCompletion.MarkReadyIfCompleteAsync(_registry, _blindIndex, column.Registration, counted[column.Index], _logger, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -8,7 +8,8 @@ using ColumnCrypto.Data.Sql;
 namespace ColumnCrypto.Data.Reencryption;
 
 /// <summary>
-/// One set-based, prepared statement per batch: <c>UPDATE t SET c = COALESCE(v.new, t.c) FROM unnest(keys, new values)</c>.
+/// One set-based, prepared statement per batch: <c>UPDATE t SET c = COALESCE(v.new, t.c) FROM unnest(keys, new values)</c>,
+/// with <c>c_bidx = COALESCE(v.index, t.c_bidx)</c> for searchable columns (an index is given only with encrypted plaintext).
 /// The condition that each value is still the one that was read is the row lock: the batch read its rows with
 /// <c>FOR NO KEY UPDATE</c> in the same transaction, so no other transaction can have changed (or deleted) them; an application
 /// write waits for the commit and then applies on top, so it wins. Comparing the old values again would only cost time.
@@ -30,6 +31,10 @@ internal sealed class PostgreSqlBatchWriter : IBatchWriter
             command.Add(Name("@n", column.Index), column.Storage == EncryptedStorage.Binary
                 ? changes.Select(c => (byte[]?)c.New[column.Index]).ToArray()
                 : changes.Select(c => (string?)c.New[column.Index]).ToArray());
+            if (column.QuotedIndex is not null)
+            {
+                command.Add(Name("@x", column.Index), changes.Select(c => c.Indexes[column.Index]).ToArray());
+            }
         }
 
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -75,12 +80,14 @@ internal sealed class PostgreSqlBatchWriter : IBatchWriter
     {
         var keys = plan.QuotedKeys;
         var columns = plan.Columns;
+        var indexed = columns.Where(c => c.QuotedIndex is not null).ToList();
         return new StringBuilder("UPDATE ").Append(plan.SqlTable).Append(" AS t SET ")
-            .AppendJoin(", ", columns.Select(c => $"{c.Quoted} = COALESCE(v.n{N(c.Index)}, t.{c.Quoted})"))
+            .AppendJoin(", ", columns.Select(c => $"{c.Quoted} = COALESCE(v.n{N(c.Index)}, t.{c.Quoted})")
+                .Concat(indexed.Select(c => $"{c.QuotedIndex} = COALESCE(v.x{N(c.Index)}, t.{c.QuotedIndex})")))
             .Append(" FROM unnest(@i, ")
-            .AppendJoin(", ", keys.Select((_, k) => Name("@k", k)).Concat(columns.Select(c => Name("@n", c.Index))))
+            .AppendJoin(", ", keys.Select((_, k) => Name("@k", k)).Concat(columns.Select(c => Name("@n", c.Index))).Concat(indexed.Select(c => Name("@x", c.Index))))
             .Append(") AS v(i, ")
-            .AppendJoin(", ", keys.Select((_, k) => Name("k", k)).Concat(columns.Select(c => Name("n", c.Index))))
+            .AppendJoin(", ", keys.Select((_, k) => Name("k", k)).Concat(columns.Select(c => Name("n", c.Index))).Concat(indexed.Select(c => Name("x", c.Index))))
             .Append(") WHERE ")
             .AppendJoin(" AND ", keys.Select((key, k) => $"t.{key} = v.k{N(k)}"))
             .ToString();

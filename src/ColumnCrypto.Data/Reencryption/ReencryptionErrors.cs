@@ -12,4 +12,8 @@ internal static class ReencryptionErrors
 
     public static string PlaintextUnreadable(string valueType, string reason) =>
         $"it is plaintext but cannot be read as a {valueType}: {reason}. Fix the value (see docs/operations.md, plaintext migration), then run again.";
+
+    public static string IndexUnavailable(string reason) =>
+        $"it is plaintext in a searchable column and its blind index cannot be computed: {reason} It stays plaintext: encrypted without its index, " +
+        "lookups would miss it.";
 }

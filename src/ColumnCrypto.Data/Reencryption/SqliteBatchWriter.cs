@@ -5,7 +5,8 @@ using ColumnCrypto.Data.Sql;
 namespace ColumnCrypto.Data.Reencryption;
 
 /// <summary>
-/// One conditional statement per changed value, <c>UPDATE t SET c = @new WHERE key = @key AND CAST(c AS ...) = @old</c>,
+/// One conditional statement per changed value, <c>UPDATE t SET c = @new WHERE key = @key AND CAST(c AS ...) = @old</c>
+/// (in a searchable column also <c>c_bidx = COALESCE(@index, c_bidx)</c>: an index is given only with encrypted plaintext),
 /// prepared once per batch: SQLite runs in process, so many small statements cost little.
 /// </summary>
 internal sealed class SqliteBatchWriter : IBatchWriter
@@ -35,6 +36,11 @@ internal sealed class SqliteBatchWriter : IBatchWriter
                         command.Parameters[2 + k].Value = change.Key[k];
                     }
 
+                    if (column.QuotedIndex is not null)
+                    {
+                        command.Parameters[2 + change.Key.Length].Value = (object?)change.Indexes[column.Index] ?? DBNull.Value;
+                    }
+
                     written[r][column.Index] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
                 }
             }
@@ -56,13 +62,19 @@ internal sealed class SqliteBatchWriter : IBatchWriter
     private static DbCommand Create(DbConnection connection, DbTransaction transaction, TablePlan plan, ColumnPlan column)
     {
         var keys = string.Join(" AND ", plan.QuotedKeys.Select((key, k) => $"{key} = @k{k.ToString(CultureInfo.InvariantCulture)}"));
+        var index = column.QuotedIndex is { } quoted ? $", {quoted} = COALESCE(@index, {quoted})" : string.Empty;
         var command = DbCommands.Create(connection,
-            $"UPDATE {plan.SqlTable} SET {column.Quoted} = @new WHERE {keys} AND {column.Stored} = @old", transaction);
+            $"UPDATE {plan.SqlTable} SET {column.Quoted} = @new{index} WHERE {keys} AND {column.Stored} = @old", transaction);
         command.Add("@new", null);
         command.Add("@old", null);
         for (var k = 0; k < plan.QuotedKeys.Count; k++)
         {
             command.Add($"@k{k.ToString(CultureInfo.InvariantCulture)}", null);
+        }
+
+        if (column.QuotedIndex is not null)
+        {
+            command.Add("@index", null);
         }
 
         return command;

@@ -4,6 +4,8 @@ using System.Text;
 using ColumnCrypto.Envelope;
 using ColumnCrypto.Data.Sql;
 using ColumnCrypto.Data.Registry;
+using ColumnCrypto.Search;
+using ColumnCrypto.Values;
 
 namespace ColumnCrypto.Data.Reencryption;
 
@@ -26,6 +28,15 @@ internal sealed class ColumnPlan(EncryptedColumnRegistration registration, int i
 
     /// <summary>The stored value as read and compared (see <see cref="SqlDialect.Stored"/>).</summary>
     public string Stored { get; } = dialect.Stored(SqlDialect.Quote(registration.Column), registration.Storage);
+
+    /// <summary>The column as its blind index hashes it, when it is searchable: encrypting its plaintext writes the index too.</summary>
+    public SearchableColumn? Searchable { get; } = registration.ToSearchableColumn();
+
+    /// <summary>The value's type, for its blind index (values equal in .NET get one index); null when the registry names an unknown type.</summary>
+    public EncryptedValueType? ValueType { get; } = EncryptedValueType.FromName(registration.ValueType);
+
+    /// <summary>The quoted blind-index column, when the column is searchable.</summary>
+    public string? QuotedIndex { get; } = registration.BlindIndex is { } index ? SqlDialect.Quote(index.IndexColumn) : null;
 }
 
 /// <summary>

@@ -5,13 +5,15 @@ using Configuration = ColumnCrypto.Configuration;
 using ColumnCrypto.Envelope;
 using ColumnCrypto.Data.Sql;
 using ColumnCrypto.Data.Plaintext;
+using ColumnCrypto.Search;
 
 namespace ColumnCrypto.Data.Reencryption;
 
 /// <summary>
 /// One worker on one table. It walks the table in primary key order, a batch at a time: reads the rows whose values
 /// are not on the target key (on PostgreSQL locking them with <c>FOR NO KEY UPDATE SKIP LOCKED</c>, so other workers take other
-/// rows), re-encrypts them in memory (each new value verified by decrypting it), writes them conditionally in the
+/// rows), re-encrypts them in memory (each new value verified by decrypting it; encrypted plaintext of a searchable column
+/// with its blind index), writes them conditionally in the
 /// batch's transaction and commits. Rows done are no longer candidates, so a crashed or cancelled run is resumed by
 /// running again; a value is always fully decrypted before it is sealed again, so it never gets a second header.
 /// </summary>
@@ -19,6 +21,7 @@ internal sealed class TableWorker(
     ColumnCryptoDatabase database,
     TableRun run,
     ColumnEncryptor encryptor,
+    BlindIndex blindIndex,
     Configuration.ReencryptionOptions options,
     ProgressStore progress,
     ReencryptionHooks hooks,
@@ -203,6 +206,7 @@ internal sealed class TableWorker(
         var old = new object?[columns];
         var replacement = new object?[columns];
         var kinds = new ValueChange[columns];
+        var indexes = new byte[]?[columns];
         foreach (var column in _plan.Columns)
         {
             if (row.Values[column.Index] is not { } stored)
@@ -213,7 +217,7 @@ internal sealed class TableWorker(
             string? failure;
             try
             {
-                (replacement[column.Index], kinds[column.Index], failure) = Transform(column, stored);
+                (replacement[column.Index], kinds[column.Index], failure) = Transform(column, stored, out indexes[column.Index]);
             }
             catch (Exception e) when (e is ColumnDecryptionException or FormatException or CryptographicException or InvalidCastException)
             {
@@ -233,12 +237,16 @@ internal sealed class TableWorker(
             }
         }
 
-        return kinds.Any(k => k != ValueChange.None) ? new RowChange(row.Key, old, replacement, kinds) : null;
+        return kinds.Any(k => k != ValueChange.None) ? new RowChange(row.Key, old, replacement, kinds, indexes) : null;
     }
 
-    /// <summary>The new stored value, or null when the value is already on the target key (or newer), or why it cannot be re-encrypted.</summary>
-    private (object? New, ValueChange Change, string? Failure) Transform(ColumnPlan column, object stored)
+    /// <summary>
+    /// The new stored value, or null when the value is already on the target key (or newer), or why it cannot be
+    /// re-encrypted; <paramref name="index"/> is the new blind index when plaintext of a searchable column is encrypted.
+    /// </summary>
+    private (object? New, ValueChange Change, string? Failure) Transform(ColumnPlan column, object stored, out byte[]? index)
     {
+        index = null;
         var registration = column.Registration;
         if (column.Storage == EncryptedStorage.Binary)
         {
@@ -249,7 +257,7 @@ internal sealed class TableWorker(
                 StoredValueKind.Ciphertext => (encryptor.Reencrypt(column.Identity, bytes), ValueChange.Reencrypted, null),
                 StoredValueKind.Damaged => (null, ValueChange.None, ReencryptionErrors.Damaged),
                 _ when !registration.PlaintextAllowed => (null, ValueChange.None, ReencryptionErrors.PlaintextNotAllowed(bytes.Length)),
-                _ => Plaintext(column, bytes, static b => b),
+                _ => Plaintext(column, bytes, static b => b, out index),
             };
         }
 
@@ -260,12 +268,14 @@ internal sealed class TableWorker(
             StoredValueKind.Ciphertext => (Convert.ToBase64String(encryptor.Reencrypt(column.Identity, decoded!)), ValueChange.Reencrypted, null),
             StoredValueKind.Damaged => (null, ValueChange.None, ReencryptionErrors.Damaged),
             _ when !registration.PlaintextAllowed => (null, ValueChange.None, ReencryptionErrors.PlaintextNotAllowed(text.Length)),
-            _ => Plaintext(column, text, Convert.ToBase64String),
+            _ => Plaintext(column, text, Convert.ToBase64String, out index),
         };
     }
 
-    private (object? New, ValueChange Change, string? Failure) Plaintext(ColumnPlan column, object stored, Func<byte[], object> toStored)
+    /// <summary>Encrypts a legacy plaintext value and, in a searchable column, computes its blind index for the same UPDATE.</summary>
+    private (object? New, ValueChange Change, string? Failure) Plaintext(ColumnPlan column, object stored, Func<byte[], object> toStored, out byte[]? index)
     {
+        index = null;
         byte[] encoded;
         try
         {
@@ -278,6 +288,18 @@ internal sealed class TableWorker(
 
         try
         {
+            if (column.Searchable is { } searchable)
+            {
+                try
+                {
+                    index = blindIndex.ComputeEncoded(searchable, encoded, type: column.ValueType);
+                }
+                catch (ColumnCryptoKeyException e)
+                {
+                    return (null, ValueChange.None, ReencryptionErrors.IndexUnavailable(e.Message));
+                }
+            }
+
             return (toStored(encryptor.EncryptEncoded(column.Identity, encoded)), ValueChange.EncryptedPlaintext, null);
         }
         finally

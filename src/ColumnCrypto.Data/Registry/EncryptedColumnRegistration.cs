@@ -1,3 +1,4 @@
+using ColumnCrypto.Search;
 using ColumnCrypto.Values;
 
 namespace ColumnCrypto.Data.Registry;
@@ -37,6 +38,13 @@ public sealed record EncryptedColumnRegistration(
     /// <summary>The DbContext type that registered the column, or what registered it by hand (informational).</summary>
     public string RegisteredBy { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The column's blind index when it is searchable (equality lookups through a keyed hash in
+    /// <see cref="BlindIndexRegistration.IndexColumn"/>), else null. For a column written with <see cref="ColumnEncryptor"/>
+    /// directly: <c>registration with { BlindIndex = new("email_bidx", BlindIndexNormalization.CaseInsensitive) }</c>.
+    /// </summary>
+    public BlindIndexRegistration? BlindIndex { get; init; }
+
     /// <summary>When the row was last written (null before it is stored).</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
 
@@ -75,4 +83,7 @@ public sealed record EncryptedColumnRegistration(
     }
 
     internal EncryptedColumn ToEncryptedColumn() => EncryptedColumn.Parse(EncryptionContext);
+
+    /// <summary>The column as <see cref="Search.BlindIndex"/> hashes it; null when it is not searchable.</summary>
+    internal SearchableColumn? ToSearchableColumn() => BlindIndex is { } index ? new SearchableColumn(ToEncryptedColumn(), index.Normalization) : null;
 }

@@ -22,6 +22,7 @@ public sealed class EncryptedColumnRegistry
     private readonly ColumnCryptoDatabase _database;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BlindIndexRecords _blindIndexes;
 
     /// <summary>The registry of <paramref name="database"/>.</summary>
     public EncryptedColumnRegistry(ColumnCryptoDatabase database, ILogger<EncryptedColumnRegistry>? logger = null, TimeProvider? time = null)
@@ -30,6 +31,7 @@ public sealed class EncryptedColumnRegistry
         _database = database;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _blindIndexes = new BlindIndexRecords(database, _logger);
     }
 
     private string Table => _database.TableName(EncryptedColumnsTable.Definition);
@@ -62,20 +64,27 @@ public sealed class EncryptedColumnRegistry
         RegistryLog.RegistrySynced(_logger, columns.Count, registeredBy ?? "the application");
     }
 
-    /// <summary>Every recorded column, ordered by schema, table and column.</summary>
+    /// <summary>Every recorded column, ordered by schema, table and column, with its blind index when it is searchable.</summary>
     public async Task<IReadOnlyList<EncryptedColumnRegistration>> GetColumnsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = DbCommands.Create(connection, $"SELECT {Columns} FROM {Table} ORDER BY table_schema, table_name, column_name");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<EncryptedColumnRegistration>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = DbCommands.Create(connection, $"SELECT {Columns} FROM {Table} ORDER BY table_schema, table_name, column_name"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            result.Add(Read(reader));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(Read(reader));
+            }
         }
 
-        return result;
+        var indexes = await _blindIndexes.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        return [.. result.Select(c => indexes.GetValueOrDefault((c.Schema ?? string.Empty, c.Table, c.Column)) is { } index ? c with { BlindIndex = index } : c)];
     }
+
+    /// <summary>Marks a searchable column's blind index ready (every row indexed) or building, unless it changed meanwhile.</summary>
+    internal Task SetBlindIndexStatusAsync(EncryptedColumnRegistration column, BlindIndexStatus status, CancellationToken cancellationToken) =>
+        _blindIndexes.SetStatusAsync(column, status, _time.GetUtcNow(), cancellationToken);
 
     /// <summary>Removes a column's row (and its progress), for a column that no longer holds encrypted values.</summary>
     /// <returns>Whether a row was removed.</returns>
@@ -86,7 +95,13 @@ public sealed class EncryptedColumnRegistry
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var removed = 0;
-        foreach (var registryTable in new[] { EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition })
+        var tables = new List<TableDefinition> { EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition };
+        if (await _blindIndexes.ExistsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
+        {
+            tables.Add(BlindIndexesTable.Definition);
+        }
+
+        foreach (var registryTable in tables)
         {
             await using var command = DbCommands.Create(connection,
                 $"DELETE FROM {_database.TableName(registryTable)} WHERE table_schema = @s AND table_name = @t AND column_name = @c", transaction);
@@ -133,6 +148,7 @@ public sealed class EncryptedColumnRegistry
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await _blindIndexes.WriteAsync(connection, transaction, columns, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -9,7 +9,8 @@ namespace ColumnCrypto.Data.Schema;
 public static class ColumnCryptoTables
 {
     /// <summary>Every table, in creation order.</summary>
-    public static IReadOnlyList<TableDefinition> All { get; } = [DataKeysTable.Definition, EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition, KeyRingTable.Definition];
+    public static IReadOnlyList<TableDefinition> All { get; } =
+        [DataKeysTable.Definition, EncryptedColumnsTable.Definition, ReencryptionProgressTable.Definition, KeyRingTable.Definition, BlindIndexesTable.Definition, BlindIndexKeysTable.Definition];
 }
 
 /// <summary>The data key table: one row per data key version, the key stored only wrapped.</summary>
@@ -157,4 +158,48 @@ public static class ReencryptionProgressTable
         new("started_at", ColumnKind.Timestamp),
         new("updated_at", ColumnKind.Timestamp),
     ], ["table_schema", "table_name", "column_name"]);
+}
+
+/// <summary>
+/// The blind indexes of searchable encrypted columns: one row per searchable column of the encrypted-column registry
+/// (same key), with its index column, the normalization its indexes use and whether every row has one. A table of its
+/// own rather than columns added to the registry, so that creating it is idempotent on every database (SQLite has no
+/// <c>ADD COLUMN IF NOT EXISTS</c>) and existing tables are never altered.
+/// </summary>
+public static class BlindIndexesTable
+{
+    /// <summary>The table name.</summary>
+    public const string Name = "columncrypto_blind_indexes";
+
+    /// <summary>The table's definition.</summary>
+    public static TableDefinition Definition { get; } = new(Name,
+    [
+        new("table_schema", ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new("table_name", ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new("column_name", ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new("index_column", ColumnKind.Text, EncryptedColumnsTable.NameLength),
+        new("normalization", ColumnKind.Text, 64),
+        new("status", ColumnKind.Text, 16),
+        new("updated_at", ColumnKind.Timestamp),
+    ], ["table_schema", "table_name", "column_name"]);
+}
+
+/// <summary>
+/// The blind-index keys (the keys of searchable columns' indexes): the key table's columns, one row per index key
+/// version of each key table (in the key table's schema), the key stored only wrapped; recorded in the key table's ring
+/// head with the data keys. Not on the rollover schedule: <c>roll_over_at</c> is the creation time and
+/// <c>encryption_count</c> stays 0.
+/// </summary>
+public static class BlindIndexKeysTable
+{
+    /// <summary>The table name.</summary>
+    public const string Name = "columncrypto_blind_index_keys";
+
+    /// <summary>The key table the index keys belong to (first column of the primary key), as the application names it.</summary>
+    public const string KeyTable = "key_table";
+
+    /// <summary>The table's definition: the key table's name, then the key table's own columns.</summary>
+    public static TableDefinition Definition { get; } = new(Name,
+        [new(KeyTable, ColumnKind.Text, EncryptedColumnsTable.NameLength), .. DataKeysTable.Definition.Columns],
+        [KeyTable, DataKeysTable.Version]);
 }

@@ -47,4 +47,7 @@ internal sealed class PostgreSqlDialect : SqlDialect
 
     // 42P01: undefined_table.
     public override bool IsMissingTable(DbException exception) => exception.SqlState == "42P01";
+
+    // 23505: unique_violation.
+    public override bool IsUniqueViolation(DbException exception) => exception.SqlState == "23505";
 }

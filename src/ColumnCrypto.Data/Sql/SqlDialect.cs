@@ -60,4 +60,7 @@ internal abstract class SqlDialect
 
     /// <summary>Whether <paramref name="exception"/> says a table does not exist.</summary>
     public abstract bool IsMissingTable(DbException exception);
+
+    /// <summary>Whether <paramref name="exception"/> is a unique index violation.</summary>
+    public abstract bool IsUniqueViolation(DbException exception);
 }

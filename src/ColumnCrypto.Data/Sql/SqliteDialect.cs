@@ -42,4 +42,8 @@ internal sealed class SqliteDialect : SqlDialect
     // Microsoft.Data.Sqlite reports SQLITE_ERROR (1) with the engine's text; there is no dedicated code.
     public override bool IsMissingTable(DbException exception) =>
         exception.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase);
+
+    // SQLITE_CONSTRAINT (19) covers every constraint; the engine's text names the unique one.
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception.Message.Contains("UNIQUE constraint failed", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,23 +1,30 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
+using ColumnCrypto.Data.Plaintext;
 using ColumnCrypto.Data.Registry;
 using ColumnCrypto.Data.Sql;
 using ColumnCrypto.Envelope;
+using ColumnCrypto.Search;
 using ColumnCrypto.Values;
 
 namespace ColumnCrypto.Data.Verification;
 
 /// <summary>
 /// Decrypts every non-null value of a recorded encrypted column, as its value type, and collects the values that do
-/// not decrypt with their row key. Reads only (one streamed SELECT per column); never writes.
+/// not decrypt with their row key. In a searchable column it also recomputes each row's blind index from the
+/// decrypted value under the index key version the stored index names, and reports rows whose index is missing,
+/// disagrees with the value, is under an index key that is not active, or is present without a value. Reads only (one
+/// streamed SELECT per column); never writes, and never reports a value or an index.
 /// </summary>
 /// <param name="encryptor">The encryptor with the application's keys.</param>
+/// <param name="blindIndex">The blind indexes with the application's index keys (the <see cref="BlindIndex"/> service).</param>
 /// <param name="database">The database of the column.</param>
-public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, ColumnCryptoDatabase database)
+public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, BlindIndex blindIndex, ColumnCryptoDatabase database)
 {
     /// <summary>Verifies one column.</summary>
     /// <param name="column">The column, as the registry records it.</param>
-    /// <param name="maxFailuresKept">How many failing values to keep in the result (all are counted).</param>
+    /// <param name="maxFailuresKept">How many problems (values and indexes) to keep in the result (all are counted).</param>
     /// <param name="progress">Told the number of values checked so far, every 500 values and at the end.</param>
     /// <param name="cancellationToken">Stops the scan.</param>
     /// <returns>What was found.</returns>
@@ -28,29 +35,69 @@ public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, ColumnCryp
 
         // An unknown value type is still authenticated: decrypting as bytes checks the tag without decoding.
         var valueType = EncryptedValueType.FromName(column.ValueType);
-        var result = new ColumnVerification(column.QualifiedTable, column.Column);
+        var result = new ColumnVerification(column.QualifiedTable, column.Column) { IndexColumn = column.BlindIndex?.IndexColumn };
+        var index = IndexCheck.For(column, blindIndex, result);
         var keys = column.KeyColumns;
-        var select = string.Join(", ", keys.Append(column.Column).Select(SqlDialect.Quote));
+        var quoted = SqlDialect.Quote(column.Column);
+        var selected = keys.Select(SqlDialect.Quote).Append(quoted);
+        var where = $"{quoted} IS NOT NULL";
+        if (index is not null)
+        {
+            var quotedIndex = SqlDialect.Quote(index.Registration.IndexColumn);
+            selected = selected.Append(database.Dialect.Stored(quotedIndex, EncryptedStorage.Binary));
+            where += $" OR {quotedIndex} IS NOT NULL";
+        }
+
         var order = keys.Count == 0 ? string.Empty : " ORDER BY " + string.Join(", ", keys.Select(SqlDialect.Quote));
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = DbCommands.Create(connection,
-            $"SELECT {select} FROM {database.Dialect.Table(column.Schema, column.Table)} WHERE {SqlDialect.Quote(column.Column)} IS NOT NULL{order}");
+            $"SELECT {string.Join(", ", selected)} FROM {database.Dialect.Table(column.Schema, column.Table)} WHERE {where}{order}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            result.Checked++;
-            var outcome = Check(reader.GetValue(keys.Count), column, identity, valueType, out var version);
-            if (outcome is null)
+            var stored = reader.Value(keys.Count);
+            var storedIndex = index is null ? null : reader.Value(keys.Count + 1) as byte[];
+            if (stored is null)
             {
-                result.Plaintext++;
+                // Selected for its index: a row without a value must have none (lookups for a value would find it).
+                result.IndexesChecked++;
+                AddIndexProblem(result, maxFailuresKept, reader, keys, null, storedIndex, VerificationProblem.IndexWithoutValue,
+                    $"{result.IndexColumn} holds an index but the value is NULL: lookups may find this row for a value it does not hold. Set the index to NULL.");
+                continue;
             }
-            else if (outcome.Length > 0)
+
+            result.Checked++;
+            var outcome = Check(stored, column, identity, valueType, index is not null, out var version, out var encoded);
+            try
             {
-                result.FailedCount++;
-                if (result.Failures.Count < maxFailuresKept)
+                if (outcome is null)
                 {
-                    result.Failures.Add(new ValueFailure(result.Table, result.Column, version, RowKey(reader, keys), outcome));
+                    result.Plaintext++;
+                }
+                else if (outcome.Length > 0)
+                {
+                    result.FailedCount++;
+                    if (result.Failures.Count < maxFailuresKept)
+                    {
+                        result.Failures.Add(new ValueFailure(result.Table, result.Column, version, RowKey(reader, keys), outcome));
+                    }
+                }
+
+                if (index is not null && outcome is not { Length: > 0 })
+                {
+                    result.IndexesChecked++;
+                    if (index.Problem(encoded, storedIndex, valueType) is { } problem)
+                    {
+                        AddIndexProblem(result, maxFailuresKept, reader, keys, version, storedIndex, problem.Kind, problem.Reason);
+                    }
+                }
+            }
+            finally
+            {
+                if (encoded is not null)
+                {
+                    CryptographicOperations.ZeroMemory(encoded);
                 }
             }
 
@@ -64,10 +111,15 @@ public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, ColumnCryp
         return result;
     }
 
-    /// <summary>Null for plaintext the column may still hold, empty when the value decrypts, else why it does not.</summary>
-    private string? Check(object stored, EncryptedColumnRegistration column, EncryptedColumn identity, EncryptedValueType? valueType, out int? version)
+    /// <summary>
+    /// Null for plaintext the column may still hold, empty when the value decrypts, else why it does not.
+    /// <paramref name="encoded"/> is the value's encoded plaintext when <paramref name="keepPlaintext"/> and it could be
+    /// read (the caller zeroes it).
+    /// </summary>
+    private string? Check(object stored, EncryptedColumnRegistration column, EncryptedColumn identity, EncryptedValueType? valueType, bool keepPlaintext, out int? version, out byte[]? encoded)
     {
         version = null;
+        encoded = null;
         var (kind, keyVersion, bytes) = stored switch
         {
             byte[] b when column.Storage == EncryptedStorage.Binary => (StoredValue.Classify(b, out var v), v, b),
@@ -77,15 +129,31 @@ public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, ColumnCryp
 
         if (kind == StoredValueKind.Plaintext)
         {
-            return column.PlaintextAllowed
-                ? null
-                : $"the value has no ColumnCrypto header ({Describe(stored)}): plaintext, or data from elsewhere.";
+            if (!column.PlaintextAllowed)
+            {
+                return $"the value has no ColumnCrypto header ({Describe(stored)}): plaintext, or data from elsewhere.";
+            }
+
+            if (keepPlaintext)
+            {
+                try
+                {
+                    encoded = LegacyPlaintext.ToEncoded(column.ValueType, stored);
+                }
+                catch (FormatException)
+                {
+                    // Reported as an index that cannot be checked; the re-encryption reports the value itself.
+                }
+            }
+
+            return null;
         }
 
         version = keyVersion > 0 ? keyVersion : null;
+        byte[]? plaintext = null;
         try
         {
-            var plaintext = encryptor.Decrypt<byte[]>(identity, bytes!);
+            plaintext = encryptor.Decrypt<byte[]>(identity, bytes!);
             try
             {
                 valueType?.Decode(plaintext!);
@@ -94,9 +162,10 @@ public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, ColumnCryp
             {
                 return $"it decrypts, but not to a {valueType!.Name}: {e.Message}.";
             }
-            finally
+
+            if (keepPlaintext)
             {
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext);
+                (encoded, plaintext) = (plaintext, null);
             }
 
             return string.Empty;
@@ -104,6 +173,23 @@ public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, ColumnCryp
         catch (ColumnDecryptionException e)
         {
             return e.Message;
+        }
+        finally
+        {
+            if (plaintext is not null)
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+    }
+
+    private static void AddIndexProblem(ColumnVerification result, int maxFailuresKept, DbDataReader reader, IReadOnlyList<string> keys, int? version, byte[]? storedIndex, VerificationProblem kind, string reason)
+    {
+        result.IndexFailedCount++;
+        if (result.Failures.Count < maxFailuresKept)
+        {
+            var indexVersion = storedIndex is not null && BlindIndexLayout.TryReadHeader(storedIndex, out var v, out _) ? v : (int?)null;
+            result.Failures.Add(new ValueFailure(result.Table, result.Column, version, RowKey(reader, keys), reason) { Problem = kind, IndexKeyVersion = indexVersion });
         }
     }
 
@@ -119,35 +205,3 @@ public sealed class EncryptedValueVerifier(ColumnEncryptor encryptor, ColumnCryp
             ? "(no primary key)"
             : string.Join(", ", keys.Select((k, i) => $"{k}={Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)}"));
 }
-
-/// <summary>What verification found in one column.</summary>
-/// <param name="table">The table, schema-qualified.</param>
-/// <param name="column">The column.</param>
-public sealed class ColumnVerification(string table, string column)
-{
-    /// <summary>The table, schema-qualified.</summary>
-    public string Table { get; } = table;
-
-    /// <summary>The column.</summary>
-    public string Column { get; } = column;
-
-    /// <summary>Non-null values checked.</summary>
-    public long Checked { get; internal set; }
-
-    /// <summary>Values without a ColumnCrypto header in a column being migrated from plaintext.</summary>
-    public long Plaintext { get; internal set; }
-
-    /// <summary>Values that do not decrypt (or decode as the column's type).</summary>
-    public long FailedCount { get; internal set; }
-
-    /// <summary>The first failures, with their rows.</summary>
-    public IList<ValueFailure> Failures { get; } = [];
-}
-
-/// <summary>One value that does not decrypt: where it is, which key its header names, and why.</summary>
-/// <param name="Table">The table, schema-qualified.</param>
-/// <param name="Column">The column.</param>
-/// <param name="KeyVersion">The key version in the value's header, when it has one.</param>
-/// <param name="Row">The row's primary key, as <c>column=value, ...</c>.</param>
-/// <param name="Reason">Why it does not decrypt.</param>
-public sealed record ValueFailure(string Table, string Column, int? KeyVersion, string Row, string Reason);

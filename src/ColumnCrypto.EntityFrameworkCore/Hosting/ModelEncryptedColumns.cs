@@ -39,6 +39,7 @@ internal static class ModelEncryptedColumns
                 }
 
                 var converter = Converter(mapping)!;
+                var searchable = ((IEncryptedValueConverter)converter).Searchable;
                 var type = Nullable.GetUnderlyingType(mapping.Property.ClrType) ?? mapping.Property.ClrType;
                 found.Add(new EncryptedColumnRegistration(
                     table.Schema,
@@ -52,6 +53,7 @@ internal static class ModelEncryptedColumns
                 {
                     ClrType = type.FullName ?? type.Name,
                     RegisteredBy = contextType,
+                    BlindIndex = searchable is null ? null : new BlindIndexRegistration(searchable.IndexColumn, searchable.Column.Normalization),
                 });
             }
         }

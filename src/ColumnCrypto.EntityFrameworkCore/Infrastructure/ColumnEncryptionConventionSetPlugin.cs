@@ -22,7 +22,7 @@ internal sealed class ColumnEncryptionConventionSetPlugin(IDbContextOptions opti
 
         // Finalizing: table and column names are settled; EF chooses type mappings after the finalizing conventions,
         // so the column's store type is that of the ciphertext.
-        conventionSet.Add(new EncryptedPropertyConvention(extension.Encryptor, extension.AllowPlaintextReads));
+        conventionSet.Add(new EncryptedPropertyConvention(extension.Encryptor, extension.BlindIndex, extension.AllowPlaintextReads));
         return conventionSet;
     }
 }

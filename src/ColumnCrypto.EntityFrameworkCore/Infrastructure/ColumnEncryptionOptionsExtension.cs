@@ -1,4 +1,6 @@
 using ColumnCrypto.EntityFrameworkCore.Query;
+using ColumnCrypto.EntityFrameworkCore.Search;
+using ColumnCrypto.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
@@ -24,6 +26,7 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
         KeyTableSchema = copyFrom.KeyTableSchema;
         IncludeKeyTable = copyFrom.IncludeKeyTable;
         AllowPlaintextReads = copyFrom.AllowPlaintextReads;
+        BlindIndex = copyFrom.BlindIndex;
     }
 
     public ColumnEncryptor Encryptor { get; private init; }
@@ -37,6 +40,9 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
     /// <summary>Plaintext migration: values without a ColumnCrypto header are read as plaintext (see AllowPlaintextReads()).</summary>
     public bool AllowPlaintextReads { get; private init; }
 
+    /// <summary>Computes the blind indexes of searchable properties (null: none may be searchable). Part of the model cache key, like the encryptor.</summary>
+    public BlindIndex? BlindIndex { get; private init; }
+
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
 
     public ColumnEncryptionOptionsExtension WithKeyTable(string name, string? schema) => new(this) { KeyTableName = name, KeyTableSchema = schema, IncludeKeyTable = true };
@@ -45,11 +51,16 @@ internal sealed class ColumnEncryptionOptionsExtension : IDbContextOptionsExtens
 
     public ColumnEncryptionOptionsExtension WithPlaintextReads() => new(this) { AllowPlaintextReads = true };
 
+    public ColumnEncryptionOptionsExtension WithBlindIndex(BlindIndex blindIndex) => new(this) { BlindIndex = blindIndex };
+
     public void ApplyServices(IServiceCollection services)
     {
         new EntityFrameworkServicesBuilder(services).TryAdd<IConventionSetPlugin, ColumnEncryptionConventionSetPlugin>();
         ServiceDecoration.Decorate<IQueryTranslationPostprocessorFactory>(services, (inner, sp) =>
             new EncryptedColumnQueryGuardFactory(inner, sp.GetRequiredService<QueryTranslationPostprocessorDependencies>()));
+        ServiceDecoration.Decorate<IQueryTranslationPreprocessorFactory>(services, (inner, sp) =>
+            new SearchableQueryPreprocessorFactory(inner, sp.GetRequiredService<QueryTranslationPreprocessorDependencies>()));
+        ServiceDecoration.Decorate<Microsoft.EntityFrameworkCore.Update.ICommandBatchPreparer>(services, (inner, _) => new BlindIndexWritingBatchPreparer(inner));
         ServiceDecoration.Decorate<IModelCacheKeyFactory>(services, (inner, _) => new EncryptorModelCacheKeyFactory(inner));
     }
 

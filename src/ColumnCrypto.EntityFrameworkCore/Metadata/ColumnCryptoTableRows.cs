@@ -1,6 +1,6 @@
 namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 
-// The CLR shapes EF Core maps ColumnCrypto's registry, progress and key ring tables to (the key table maps DataKeyRecord).
+// The CLR shapes EF Core maps ColumnCrypto's registry, progress, key ring and blind-index tables to (the key table maps DataKeyRecord).
 // EF orders the columns of a property bag alphabetically, and a column-order annotation would make every existing
 // application's next migration alter these tables; so the order comes from these declarations instead. The columns
 // themselves are ColumnCryptoTables' definitions: ColumnCryptoTablesConvention maps each property to the definition's
@@ -80,4 +80,49 @@ internal sealed class KeyRingRow
     public byte[] WrappedRingKey { get; set; } = [];
 
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A row of <c>columncrypto_blind_indexes</c>, for migrations only; ColumnCrypto reads and writes it with its own SQL.</summary>
+internal sealed class BlindIndexRow
+{
+    public string TableSchema { get; set; } = string.Empty;
+
+    public string TableName { get; set; } = string.Empty;
+
+    public string ColumnName { get; set; } = string.Empty;
+
+    public string IndexColumn { get; set; } = string.Empty;
+
+    public string Normalization { get; set; } = string.Empty;
+
+    public string Status { get; set; } = string.Empty;
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// A row of <c>columncrypto_blind_index_keys</c>, for migrations only: the key table's name, then the properties of
+/// <see cref="ColumnCrypto.Keys.DataKeyRecord"/> in its order (the convention checks them against the table's definition).
+/// </summary>
+internal sealed class BlindIndexKeyRow
+{
+    public string KeyTable { get; set; } = string.Empty;
+
+    public int Version { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset RollOverAt { get; set; }
+
+    public ColumnCrypto.Keys.DataKeyStatus Status { get; set; }
+
+    public string WrappingProvider { get; set; } = string.Empty;
+
+    public string WrappingKeyId { get; set; } = string.Empty;
+
+    public byte[] WrappedKey { get; set; } = [];
+
+    public byte[] Commitment { get; set; } = [];
+
+    public long EncryptionCount { get; set; }
 }

@@ -12,10 +12,9 @@ namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 
 /// <summary>
 /// Adds ColumnCrypto's tables (the data key table, the encrypted-column registry, the re-encryption progress, the key
-/// ring's head) to the
-/// application's model, exactly as <see cref="ColumnCryptoTables"/> defines them, so <c>dotnet ef migrations add</c>
-/// creates them with the application's tables. ColumnCrypto reads and writes them with its own SQL, never through the
-/// context.
+/// ring's head, the blind-index registry) to the application's model, exactly as <see cref="ColumnCryptoTables"/>
+/// defines them, so <c>dotnet ef migrations add</c> creates them with the application's tables. ColumnCrypto reads and
+/// writes them with its own SQL, never through the context.
 /// </summary>
 /// <remarks>
 /// EF Core builds the model of its migrations history table (<c>__EFMigrationsHistory</c>) with the same conventions,
@@ -31,6 +30,8 @@ internal sealed class ColumnCryptoTablesConvention(string keyTableName, string? 
         Mapping<EncryptedColumnRow>(EncryptedColumnsTable.Definition),
         Mapping<ReencryptionProgressRow>(ReencryptionProgressTable.Definition),
         Mapping<KeyRingRow>(KeyRingTable.Definition),
+        Mapping<BlindIndexRow>(BlindIndexesTable.Definition),
+        Mapping<BlindIndexKeyRow>(BlindIndexKeysTable.Definition),
     ];
 
     // Generic, so the trimmer sees which properties are read by reflection and keeps them.

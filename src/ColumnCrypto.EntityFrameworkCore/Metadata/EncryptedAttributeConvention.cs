@@ -16,5 +16,14 @@ internal sealed class EncryptedAttributeConvention(ProviderConventionSetBuilderD
         {
             propertyBuilder.HasAnnotation(EncryptionAnnotations.Context, attribute.Context, fromDataAnnotation: true);
         }
+
+        if (attribute.Searchable)
+        {
+            propertyBuilder.HasAnnotation(EncryptionAnnotations.Searchable, attribute.Normalization.ToString(), fromDataAnnotation: true);
+            if (attribute.IndexColumn is not null)
+            {
+                propertyBuilder.HasAnnotation(EncryptionAnnotations.IndexColumn, attribute.IndexColumn, fromDataAnnotation: true);
+            }
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace ColumnCrypto.EntityFrameworkCore.Query;
 /// Refuses queries that would make the database compare encrypted values. Each value has a random nonce, so
 /// <c>WHERE email = @p</c>, <c>ORDER BY email</c>, <c>GROUP BY email</c>, <c>LIKE</c>, joins and DISTINCT on an
 /// encrypted column would run and silently return wrong results. Projecting the column, and <c>IS NULL</c> /
-/// <c>IS NOT NULL</c> tests (null stays null), remain allowed.
+/// <c>IS NOT NULL</c> tests (null stays null), remain allowed; equality lookups on searchable columns never reach it
+/// (they were rewritten to their blind index before translation).
 /// </summary>
 internal sealed class EncryptedColumnQueryGuard(QueryTranslationPostprocessor inner, QueryTranslationPostprocessorDependencies dependencies, QueryCompilationContext context)
     : QueryTranslationPostprocessor(dependencies, context)
@@ -82,11 +83,15 @@ internal sealed class EncryptedColumnQueryGuard(QueryTranslationPostprocessor in
         {
             if (expression is ColumnExpression { TypeMapping.Converter: IEncryptedValueConverter converter })
             {
+                var searchable = converter.Searchable is not null
+                    ? "The column is searchable, which allows only equality with values from the application (==, !=, Equals, values.Contains(column)), " +
+                      "not comparisons with other columns, ranges, LIKE, ordering or grouping."
+                    : "For equality lookups (==, !=, Contains, unique indexes), make the property searchable: [Encrypted(Searchable = true)] or " +
+                      "IsEncrypted(searchable: true) adds a blind index (a keyed hash) that the database can compare.";
                 throw new InvalidOperationException(
                     $"This query {what} the encrypted column {converter.Column}. Encrypted values are randomized, so the database " +
-                    "cannot compare, order, group or match them and the query would silently return wrong results. " +
-                    "Load the rows and filter or sort them in memory (after AsEnumerable()), or keep a separate searchable column " +
-                    "(for example a keyed hash) for lookups. Only projecting the column and testing it for null are allowed.");
+                    "cannot compare, order, group or match them and the query would silently return wrong results. " + searchable + " " +
+                    "Otherwise load the rows and filter or sort them in memory (after AsEnumerable()). Projecting the column and testing it for null are allowed.");
             }
         }
     }

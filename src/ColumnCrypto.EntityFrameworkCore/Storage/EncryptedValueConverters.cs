@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using ColumnCrypto.EntityFrameworkCore.Search;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ColumnCrypto.EntityFrameworkCore.Storage;
@@ -7,6 +8,9 @@ namespace ColumnCrypto.EntityFrameworkCore.Storage;
 internal interface IEncryptedValueConverter
 {
     EncryptedColumn Column { get; }
+
+    /// <summary>The property's blind index when it is searchable, else null.</summary>
+    SearchableProperty? Searchable { get; }
 }
 
 /// <summary>
@@ -14,10 +18,12 @@ internal interface IEncryptedValueConverter
 /// <paramref name="allowPlaintextReads"/> (a plaintext migration) a stored value without ColumnCrypto's header is read as
 /// legacy plaintext instead of failing.
 /// </summary>
-internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads)
+internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads, SearchableProperty? searchable)
     : ValueConverter<T, byte[]>(ToProvider(encryptor, column), FromProvider(encryptor, column, allowPlaintextReads)), IEncryptedValueConverter
 {
     public EncryptedColumn Column => column;
+
+    public SearchableProperty? Searchable => searchable;
 
     private static Expression<Func<T, byte[]>> ToProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
         value => encryptor.Encrypt(column, value)!;
@@ -29,10 +35,12 @@ internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, Enc
 }
 
 /// <summary>Stores values as base64 ciphertext, for columns that must stay text; see <see cref="EncryptedBinaryConverter{T}"/>.</summary>
-internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads)
+internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads, SearchableProperty? searchable)
     : ValueConverter<T, string>(ToProvider(encryptor, column), FromProvider(encryptor, column, allowPlaintextReads)), IEncryptedValueConverter
 {
     public EncryptedColumn Column => column;
+
+    public SearchableProperty? Searchable => searchable;
 
     private static Expression<Func<T, string>> ToProvider(ColumnEncryptor encryptor, EncryptedColumn column) =>
         value => encryptor.EncryptToBase64(column, value)!;
@@ -46,10 +54,10 @@ internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, Enc
 /// <summary>Creates the converter for a property's CLR type (nullable value types use their underlying type).</summary>
 internal static class EncryptedValueConverterFactory
 {
-    public static ValueConverter Create(Type propertyType, EncryptedStorage storage, ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads = false)
+    public static ValueConverter Create(Type propertyType, EncryptedStorage storage, ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads = false, SearchableProperty? searchable = null)
     {
         var modelType = Nullable.GetUnderlyingType(propertyType) ?? propertyType;
         var converterType = storage == EncryptedStorage.Base64Text ? typeof(EncryptedBase64Converter<>) : typeof(EncryptedBinaryConverter<>);
-        return (ValueConverter)Activator.CreateInstance(converterType.MakeGenericType(modelType), encryptor, column, allowPlaintextReads)!;
+        return (ValueConverter)Activator.CreateInstance(converterType.MakeGenericType(modelType), encryptor, column, allowPlaintextReads, searchable)!;
     }
 }

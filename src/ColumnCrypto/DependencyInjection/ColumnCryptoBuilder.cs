@@ -1,5 +1,7 @@
 using ColumnCrypto.Configuration;
 using ColumnCrypto.Keys;
+using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,6 +24,18 @@ public sealed class ColumnCryptoBuilder
 
     /// <summary>Uses <paramref name="store"/> as the data key table.</summary>
     public ColumnCryptoBuilder UseDataKeyStore(IDataKeyStore store) => UseDataKeyStore(_ => store);
+
+    /// <summary>
+    /// Uses <paramref name="keys"/> as the blind-index keys of searchable columns instead of the index keys stored
+    /// (wrapped) in the key table. For tests and single-process prototypes: the keys live only in <paramref name="keys"/>,
+    /// so every process must be given the same ones, and <see cref="BlindIndexKeyLifecycle"/> does not manage them.
+    /// </summary>
+    public ColumnCryptoBuilder UseBlindIndexKeys(InMemoryBlindIndexKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        Services.Replace(ServiceDescriptor.Singleton<IBlindIndexKeys>(keys));
+        return this;
+    }
 
     /// <summary>
     /// Registers a plugin: its section <c>plugins.&lt;name&gt;</c> may then appear in the configuration, and when its

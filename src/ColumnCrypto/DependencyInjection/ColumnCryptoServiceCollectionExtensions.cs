@@ -6,6 +6,8 @@ using ColumnCrypto.DependencyInjection;
 using ColumnCrypto.Diagnostics;
 using ColumnCrypto.Keys;
 using ColumnCrypto.Keys.Lifecycle;
+using ColumnCrypto.Search;
+using ColumnCrypto.Search.Keys;
 using ColumnCrypto.Wrapping;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,7 +60,7 @@ public static class ColumnCryptoServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers ColumnCrypto: <see cref="ColumnEncryptor"/>, <see cref="IDataKeyManager"/>, and a hosted service that
+    /// Registers ColumnCrypto: <see cref="ColumnEncryptor"/>, <see cref="BlindIndex"/>, <see cref="IDataKeyManager"/>, and a hosted service that
     /// loads the keys at start-up and rolls them over on schedule. Without a YAML file or section, the settings come
     /// from the <c>ColumnCrypto</c> section of the registered <c>IConfiguration</c> when there is one (a host's
     /// appsettings.json, environment variables, user secrets), then from <paramref name="configure"/>. The options are
@@ -109,6 +111,14 @@ public static class ColumnCryptoServiceCollectionExtensions
         services.TryAddSingleton<IDataKeyManager>(sp => sp.GetRequiredService<DataKeyManager>());
         services.TryAddSingleton(CreateLifecycle);
         services.TryAddSingleton(sp => new ColumnEncryptor(sp.GetRequiredService<DataKeyManager>().Cache, sp.GetRequiredService<ColumnCryptoMetrics>()));
+        services.TryAddSingleton(sp => new KeyTableBlindIndexKeys(
+            sp.GetRequiredService<DataKeyManager>(),
+            sp.GetRequiredService<RolloverPolicy>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetLoggerFactory().CreateLogger<KeyTableBlindIndexKeys>()));
+        services.TryAddSingleton<IBlindIndexKeys>(sp => sp.GetRequiredService<KeyTableBlindIndexKeys>());
+        services.TryAddSingleton(sp => new BlindIndexKeyLifecycle(sp.GetRequiredService<KeyTableBlindIndexKeys>(), () => sp.GetService<IBlindIndexUsage>()));
+        services.TryAddSingleton(sp => new BlindIndex(sp.GetRequiredService<IBlindIndexKeys>(), sp.GetRequiredService<CipherBackendSelector>().Backend));
         services.AddHostedService(sp => new DataKeyRolloverService(
             sp.GetRequiredService<IDataKeyManager>(),
             sp.GetRequiredService<IOptions<ColumnCryptoOptions>>(),
@@ -134,7 +144,8 @@ public static class ColumnCryptoServiceCollectionExtensions
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ColumnCryptoMetrics>(), loggers.CreateLogger<DataKeyLifecycle>());
 
         // The wrappers are read when a rewrap runs, not now: resolving the lifecycle must not need the master key.
-        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, manager.RewrapRingKeyAsync, loggers.CreateLogger<DataKeyLifecycle>());
+        var indexKeys = services.GetRequiredService<KeyTableBlindIndexKeys>();
+        var rewrapper = new DataKeyRewrapper(store, () => manager.Wrappers.All, manager.RewrapRingKeyAsync, indexKeys.RewrapAsync, loggers.CreateLogger<DataKeyLifecycle>());
         return new DataKeyLifecycle(manager, rewrapper, retirement);
     }
 

@@ -52,4 +52,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "The host is stopping while starting: the data keys were not loaded at start-up, and no key was created. They are loaded on first use or at the next start.")]
     public static partial void StartupCancelled(ILogger logger);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Information, Message = "Read the blind-index keys: active version(s) {Versions}, new indexes use version {WriteVersion}; {UnwrappedCount} unwrapped by this read.")]
+    public static partial void BlindIndexKeysLoaded(ILogger logger, IReadOnlyList<int> versions, int writeVersion, int unwrappedCount);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Information, Message = "Created blind-index key version {Version}, wrapped by {Provider} key '{KeyId}'. Reason: {Reason}.")]
+    public static partial void BlindIndexKeyCreated(ILogger logger, int version, string provider, string keyId, string reason);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Blind-index key version {Version} is now {Status}.")]
+    public static partial void BlindIndexKeyStatusChanged(ILogger logger, int version, Keys.DataKeyStatus status);
 }

@@ -13,6 +13,7 @@ public sealed class InMemoryDataKeyStore : IDataKeyStore
 
     // A list, not a dictionary keyed by version: what a table without its primary key could hold (tests tamper with it).
     private readonly List<DataKeyRecord> _rows = [];
+    private readonly List<DataKeyRecord> _indexKeys = [];
     private KeyRingHead? _head;
 
     /// <inheritdoc />
@@ -21,7 +22,10 @@ public sealed class InMemoryDataKeyStore : IDataKeyStore
         lock (_lock)
         {
             // Copies, as a database read would return: callers must not see later writes through them.
-            return Task.FromResult(new DataKeyTableSnapshot(TableName, TableName, [.. _rows.OrderBy(r => r.Version).Select(r => r.Copy())], _head is null ? null : Copy(_head)));
+            return Task.FromResult(new DataKeyTableSnapshot(TableName, TableName, [.. _rows.OrderBy(r => r.Version).Select(r => r.Copy())], _head is null ? null : Copy(_head))
+            {
+                BlindIndexKeys = [.. _indexKeys.OrderBy(r => r.Version).Select(r => r.Copy())],
+            });
         }
     }
 
@@ -32,28 +36,44 @@ public sealed class InMemoryDataKeyStore : IDataKeyStore
         lock (_lock)
         {
             var applicable = (_head?.Generation ?? 0) == update.ExpectedGeneration
-                && (update.Insert is null || _rows.All(r => r.Version != update.Insert.Version))
-                && update.Changes.All(c => _rows.Count(r => r.Version == c.Version && r.Status == c.ExpectedStatus) == 1);
+                && Applicable(_rows, update.Insert, update.Changes)
+                && Applicable(_indexKeys, update.InsertBlindIndexKey, update.BlindIndexKeyChanges);
             if (!applicable)
             {
                 return Task.FromResult(false);
             }
 
-            foreach (var change in update.Changes)
-            {
-                var row = _rows.Single(r => r.Version == change.Version);
-                row.Status = change.Status ?? row.Status;
-                row.WrappedKey = change.WipeWrappedKey ? [] : row.WrappedKey;
-                row.Commitment = change.Commitment is { } commitment ? [.. commitment] : row.Commitment;
-            }
-
-            if (update.Insert is { } insert)
-            {
-                _rows.Add(insert.Copy());
-            }
+            Apply(_rows, update.Insert, update.Changes);
+            Apply(_indexKeys, update.InsertBlindIndexKey, update.BlindIndexKeyChanges);
 
             _head = Copy(update.Head);
             return Task.FromResult(true);
+        }
+    }
+
+    private static bool Applicable(List<DataKeyRecord> rows, DataKeyRecord? insert, IReadOnlyList<KeyRowChange> changes) =>
+        (insert is null || rows.All(r => r.Version != insert.Version))
+        && changes.All(c => rows.Count(r => r.Version == c.Version && r.Status == c.ExpectedStatus) == 1);
+
+    private static void Apply(List<DataKeyRecord> rows, DataKeyRecord? insert, IReadOnlyList<KeyRowChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            var row = rows.Single(r => r.Version == change.Version);
+            row.Status = change.Status ?? row.Status;
+            row.WrappedKey = change.WipeWrappedKey ? [] : row.WrappedKey;
+            row.Commitment = change.Commitment is { } commitment ? [.. commitment] : row.Commitment;
+            if (change.Wrapping is { } wrapping)
+            {
+                row.WrappingProvider = wrapping.Provider;
+                row.WrappingKeyId = wrapping.KeyId;
+                row.WrappedKey = [.. wrapping.WrappedKey];
+            }
+        }
+
+        if (insert is not null)
+        {
+            rows.Add(insert.Copy());
         }
     }
 
@@ -87,7 +107,12 @@ public sealed class InMemoryDataKeyStore : IDataKeyStore
     }
 
     /// <summary>A store holding <paramref name="table"/>'s rows and head as they are, like a restored backup (for tests).</summary>
-    internal static InMemoryDataKeyStore From(DataKeyTableSnapshot table) => From(table.Rows, table.Head);
+    internal static InMemoryDataKeyStore From(DataKeyTableSnapshot table)
+    {
+        var store = From(table.Rows, table.Head);
+        store._indexKeys.AddRange(table.BlindIndexKeys.Select(r => r.Copy()));
+        return store;
+    }
 
     /// <summary>A store holding <paramref name="rows"/> and <paramref name="head"/> as they are, checking nothing (for tests).</summary>
     internal static InMemoryDataKeyStore From(IEnumerable<DataKeyRecord> rows, KeyRingHead? head)
@@ -102,11 +127,12 @@ public sealed class InMemoryDataKeyStore : IDataKeyStore
     /// Changes the stored rows and head directly, as raw SQL against a key table would, bypassing every rule: for tests
     /// that tamper with the key table.
     /// </summary>
-    internal void Tamper(Action<List<DataKeyRecord>> rows, Func<KeyRingHead?, KeyRingHead?>? head = null)
+    internal void Tamper(Action<List<DataKeyRecord>> rows, Func<KeyRingHead?, KeyRingHead?>? head = null, Action<List<DataKeyRecord>>? blindIndexKeys = null)
     {
         lock (_lock)
         {
             rows(_rows);
+            blindIndexKeys?.Invoke(_indexKeys);
             if (head is not null)
             {
                 _head = head(_head);

@@ -14,6 +14,12 @@ public sealed record KeyRingUpdate(KeyRingHead Head, long ExpectedGeneration)
 
     /// <summary>Changes of existing rows.</summary>
     public IReadOnlyList<KeyRowChange> Changes { get; init; } = [];
+
+    /// <summary>A new blind-index key row, inserted only if its version does not exist yet.</summary>
+    public DataKeyRecord? InsertBlindIndexKey { get; init; }
+
+    /// <summary>Changes of existing blind-index key rows.</summary>
+    public IReadOnlyList<KeyRowChange> BlindIndexKeyChanges { get; init; } = [];
 }
 
 /// <summary>A change of one existing key row, applied only while the row has <paramref name="ExpectedStatus"/>.</summary>
@@ -29,4 +35,13 @@ public sealed record KeyRowChange(int Version, DataKeyStatus ExpectedStatus)
 
     /// <summary>The row's new commitment (a key re-committed when its table gets its first ring head), or null to keep it.</summary>
     public byte[]? Commitment { get; init; }
+
+    /// <summary>The row's new wrapping (a rewrap after a master key change), or null to keep it.</summary>
+    public KeyRowWrapping? Wrapping { get; init; }
 }
+
+/// <summary>How a key row's key is wrapped: what a rewrap replaces.</summary>
+/// <param name="Provider">The wrapping provider (<c>local</c>, or a KMS plugin's name).</param>
+/// <param name="KeyId">The wrapping key's id.</param>
+/// <param name="WrappedKey">The key, wrapped.</param>
+public sealed record KeyRowWrapping(string Provider, string KeyId, byte[] WrappedKey);

@@ -30,4 +30,7 @@ public readonly record struct KeyWrapContext(int KeyVersion, string Purpose = Ke
 {
     /// <summary>The purpose of ColumnCrypto data keys.</summary>
     public const string DataKeyPurpose = "columncrypto-data-key";
+
+    /// <summary>The purpose of ColumnCrypto blind-index keys (the keys of searchable columns' indexes).</summary>
+    public const string BlindIndexKeyPurpose = "columncrypto-blind-index-key";
 }

@@ -17,7 +17,7 @@ public sealed class Account
 
     public string Holder { get; set; } = string.Empty;
 
-    [Encrypted] public string Email { get; set; } = string.Empty;
+    [Encrypted(Searchable = true)] public string Email { get; set; } = string.Empty;
 
     [Encrypted] public string? Notes { get; set; }
 
@@ -45,7 +45,8 @@ public sealed class ShopApp : IAsyncDisposable
 
     private ShopApp(ServiceProvider services) => _services = services;
 
-    public static async Task<ShopApp> StartAsync(string connectionString, string configFile)
+    /// <summary>Starts an instance; the first one (<paramref name="createTables"/>) creates the application's tables.</summary>
+    public static async Task<ShopApp> StartAsync(string connectionString, string configFile, bool createTables = true)
     {
         var services = new ServiceCollection();
         services.AddColumnCrypto(configFile).UseDbContextKeyStore<ShopContext>().WithoutHostedService();
@@ -54,7 +55,11 @@ public sealed class ShopApp : IAsyncDisposable
         var app = new ShopApp(services.BuildServiceProvider());
         await using (var context = app.NewContext())
         {
-            await context.GetService<IRelationalDatabaseCreator>().CreateTablesAsync();
+            if (createTables)
+            {
+                await context.GetService<IRelationalDatabaseCreator>().CreateTablesAsync();
+            }
+
             await context.RecordEncryptedColumnsAsync();
         }
 

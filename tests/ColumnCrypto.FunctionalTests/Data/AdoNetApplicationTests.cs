@@ -41,7 +41,7 @@ public sealed class AdoNetApplicationTests(PostgresServer postgres)
         using var masterKey = new MasterKeyFile();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var crypto = database.ColumnCryptoDatabase();
-        Assert.Equal(4, (await ColumnCryptoSchema.CreateMissingTablesAsync(crypto)).Count);
+        Assert.Equal(6, (await ColumnCryptoSchema.CreateMissingTablesAsync(crypto)).Count);
         await database.ExecuteAsync("CREATE TABLE people (id integer PRIMARY KEY, email " + (provider == Provider.PostgreSql ? "bytea" : "BLOB") + ")");
 
         await using var app = Application(crypto, masterKey, time);
@@ -148,7 +148,7 @@ public sealed class AdoNetApplicationTests(PostgresServer postgres)
         await using var app = Application(crypto, masterKey);
         await app.GetRequiredService<IDataKeyManager>().InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(["crypto.data_keys", "crypto.columncrypto_encrypted_columns", "crypto.columncrypto_reencryption_progress", "crypto.columncrypto_key_ring"], created);
+        Assert.Equal(["crypto.data_keys", "crypto.columncrypto_encrypted_columns", "crypto.columncrypto_reencryption_progress", "crypto.columncrypto_key_ring", "crypto.columncrypto_blind_indexes", "crypto.columncrypto_blind_index_keys"], created);
         Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT count(*) FROM crypto.data_keys"), System.Globalization.CultureInfo.InvariantCulture));
     }
 }

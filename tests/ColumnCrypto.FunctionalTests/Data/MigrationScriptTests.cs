@@ -52,7 +52,7 @@ public sealed class MigrationScriptTests(PostgresServer postgres)
         }
 
         var created = await ColumnCryptoSchema.CreateMissingTablesAsync(fromCreator.ColumnCryptoDatabase());
-        Assert.Equal(["columncrypto_data_keys", "columncrypto_encrypted_columns", "columncrypto_reencryption_progress", "columncrypto_key_ring"], created);
+        Assert.Equal(["columncrypto_data_keys", "columncrypto_encrypted_columns", "columncrypto_reencryption_progress", "columncrypto_key_ring", "columncrypto_blind_indexes", "columncrypto_blind_index_keys"], created);
         Assert.Empty(await ColumnCryptoSchema.CreateMissingTablesAsync(fromCreator.ColumnCryptoDatabase()));
 
         var expected = await SchemaSnapshot.DescribeAsync(fromEf);

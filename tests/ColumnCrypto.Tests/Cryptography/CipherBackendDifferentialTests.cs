@@ -114,6 +114,25 @@ public sealed class CipherBackendDifferentialTests
         }
     }
 
+    [Fact]
+    public void One_keyed_hash_gives_every_value_its_own_HMAC_again_and_again_and_from_many_threads()
+    {
+        // The libsodium keyed hash starts each hash from a copy of its keyed state: a hash must never consume it.
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var values = Enumerable.Range(0, 64).Select(i => System.Text.Encoding.UTF8.GetBytes($"user{i:D7}@example.test".PadRight(40 + (i % 30), '.'))).ToArray();
+        var expected = values.Select(v => System.Security.Cryptography.HMACSHA256.HashData(key, v)).ToArray();
+        foreach (var backend in new[] { CipherBackends.Libsodium, CipherBackends.Platform })
+        {
+            using var hash = backend.CreateKeyedHash(key);
+            Parallel.For(0, 4_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            {
+                var mac = new byte[KeyedHash.MaxHashSize];
+                hash.Compute(values[i % values.Length], mac);
+                Assert.Equal(expected[i % values.Length], mac);
+            });
+        }
+    }
+
     private static TestCase RandomCase(Random random, KeyPair keys, int index, int maxLength = 300)
     {
         // Mostly short values, as columns hold, with the empty value and block boundaries well represented.

@@ -9,4 +9,7 @@ internal sealed record KeyRingEntry(string Purpose, int Version, DataKeyStatus S
 {
     /// <summary>The entry of a data key row.</summary>
     public static KeyRingEntry Of(DataKeyRecord row) => new(Wrapping.KeyWrapContext.DataKeyPurpose, row.Version, row.Status, row.Commitment);
+
+    /// <summary>The entry of a blind-index key row.</summary>
+    public static KeyRingEntry OfBlindIndexKey(DataKeyRecord row) => new(Wrapping.KeyWrapContext.BlindIndexKeyPurpose, row.Version, row.Status, row.Commitment);
 }

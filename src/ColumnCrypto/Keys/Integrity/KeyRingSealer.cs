@@ -20,7 +20,7 @@ internal sealed class KeyRingSealer(Func<KeyWrapperSet> wrappers, TimeProvider t
     /// </summary>
     public static void VerifyRows(DataKeyTableSnapshot table)
     {
-        var problems = KeyRingCheck.OfRows(table.Rows);
+        var problems = KeyRingCheck.OfRows(table);
         if (problems.Count > 0)
         {
             throw CryptoErrors.KeyRingInconsistent(table, problems);
@@ -30,7 +30,7 @@ internal sealed class KeyRingSealer(Func<KeyWrapperSet> wrappers, TimeProvider t
     /// <summary>
     /// Throws a <see cref="ColumnCryptoKeyRingException"/> naming every difference between the rows and the ring head
     /// (which must authenticate under its ring key), or, for a table without a head, every version missing from the
-    /// sequence. Unwraps only the ring key (once per process).
+    /// sequence (and any blind-index key row). Unwraps only the ring key (once per process).
     /// </summary>
     public async Task VerifyHeadAsync(DataKeyTableSnapshot table, CancellationToken cancellationToken)
     {
@@ -48,12 +48,12 @@ internal sealed class KeyRingSealer(Func<KeyWrapperSet> wrappers, TimeProvider t
             }
             else
             {
-                problems = KeyRingCheck.AgainstHead(table.Rows, entries);
+                problems = KeyRingCheck.AgainstHead(table, entries);
             }
         }
         else
         {
-            problems = KeyRingCheck.Gaps(table.Rows);
+            problems = KeyRingCheck.WithoutHead(table);
         }
 
         if (problems.Count > 0)
@@ -71,10 +71,11 @@ internal sealed class KeyRingSealer(Func<KeyWrapperSet> wrappers, TimeProvider t
     /// <param name="rowsAfter">Every key row as the change leaves them.</param>
     /// <param name="cancellationToken">Stops the wrapping of a new ring key.</param>
     /// <param name="firstGeneration">The generation of a first head (above a head it replaces when a new key ring starts).</param>
+    /// <param name="blindIndexKeysAfter">Every blind-index key row as the change leaves them; by default the table's, unchanged.</param>
     public async Task<KeyRingHead> SealAsync(DataKeyTableSnapshot table, KeyRingHead? previous, IEnumerable<DataKeyRecord> rowsAfter, CancellationToken cancellationToken,
-        long firstGeneration = 1)
+        long firstGeneration = 1, IEnumerable<DataKeyRecord>? blindIndexKeysAfter = null)
     {
-        var manifest = KeyRingManifest.Format(rowsAfter.Select(KeyRingEntry.Of));
+        var manifest = KeyRingManifest.Format(rowsAfter.Select(KeyRingEntry.Of).Concat((blindIndexKeysAfter ?? table.BlindIndexKeys).Select(KeyRingEntry.OfBlindIndexKey)));
         if (previous is not null)
         {
             var key = await UnwrapAsync(table, previous, cancellationToken).ConfigureAwait(false);

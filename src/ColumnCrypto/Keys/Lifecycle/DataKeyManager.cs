@@ -296,6 +296,31 @@ internal sealed class DataKeyManager : IDataKeyManager, IDataKeyRingSource, IDis
         },
         cancellationToken);
 
+    /// <summary>
+    /// Applies a change of the blind-index key rows that <paramref name="plan"/> works out from the freshly verified
+    /// table (null: nothing to do), together with the new ring head, under the gate, and reloads the ring after: index
+    /// keys are key rows of the same ring, so they change exactly as data key rows do. False when nothing was planned
+    /// or another instance changed the ring first (nothing is written then).
+    /// </summary>
+    public Task<bool> TryChangeBlindIndexKeysAsync(Func<DataKeyTableSnapshot, CancellationToken, Task<BlindIndexKeyChange?>> plan, CancellationToken cancellationToken) =>
+        UnderGateAsync(
+            async ct =>
+            {
+                var ring = await LoadCoreAsync(ct, seal: true).ConfigureAwait(false);
+                if (await plan(ring.Table, ct).ConfigureAwait(false) is not { } change)
+                {
+                    return false;
+                }
+
+                var expected = ring.Table.Head?.Generation ?? 0;
+                var head = await _sealer.SealAsync(ring.Table, ring.Table.Head, ring.Records, ct, expected + 1, change.RowsAfter).ConfigureAwait(false);
+                var applied = await _store.TryApplyAsync(
+                    new KeyRingUpdate(head, expected) { InsertBlindIndexKey = change.Insert, BlindIndexKeyChanges = change.Changes }, ct).ConfigureAwait(false);
+                await LoadCoreAsync(ct).ConfigureAwait(false);
+                return applied;
+            },
+            cancellationToken);
+
     /// <summary>Rewraps the ring key under <paramref name="target"/>; false when it already is (or the table has no ring head yet).</summary>
     public Task<bool> RewrapRingKeyAsync(IKeyWrapper target, CancellationToken cancellationToken) => UnderGateAsync(
         async ct =>

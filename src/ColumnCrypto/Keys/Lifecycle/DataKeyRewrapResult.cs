@@ -12,6 +12,9 @@ public sealed record DataKeyRewrapResult(IReadOnlyList<int> Rewrapped, IReadOnly
     /// <summary>Whether the ring key (which authenticates the key ring's head) was rewrapped under the target now.</summary>
     public bool RingKeyRewrapped { get; init; }
 
+    /// <summary>The blind-index key versions rewrapped under the target now.</summary>
+    public IReadOnlyList<int> BlindIndexKeysRewrapped { get; init; } = [];
+
     /// <summary>Whether every data key is now wrapped by the target.</summary>
     public bool Complete => ChangedMeanwhile.Count == 0;
 }

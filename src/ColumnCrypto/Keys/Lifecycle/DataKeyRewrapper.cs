@@ -13,20 +13,27 @@ namespace ColumnCrypto.Keys.Lifecycle;
 /// verified wrapping; an interrupted run leaves finished rows on the target and the others as they were, and a rerun
 /// skips the finished ones. Key material, commitments and values are unchanged, so running applications keep working.
 /// The ring key (which authenticates the ring head) is rewrapped first, after the key table passed its integrity check:
-/// nothing is rewrapped in a table that fails it.
+/// nothing is rewrapped in a table that fails it; the blind-index keys follow, after the data keys.
 /// </summary>
 internal sealed class DataKeyRewrapper
 {
     private readonly IDataKeyStore _store;
     private readonly Func<IReadOnlyList<IKeyWrapper>> _sources;
     private readonly Func<IKeyWrapper, CancellationToken, Task<bool>> _rewrapRingKey;
+    private readonly Func<IKeyWrapper, CancellationToken, Task<IReadOnlyList<int>>> _rewrapBlindIndexKeys;
     private readonly ILogger _logger;
 
-    public DataKeyRewrapper(IDataKeyStore store, Func<IReadOnlyList<IKeyWrapper>> sources, Func<IKeyWrapper, CancellationToken, Task<bool>> rewrapRingKey, ILogger logger)
+    public DataKeyRewrapper(
+        IDataKeyStore store,
+        Func<IReadOnlyList<IKeyWrapper>> sources,
+        Func<IKeyWrapper, CancellationToken, Task<bool>> rewrapRingKey,
+        Func<IKeyWrapper, CancellationToken, Task<IReadOnlyList<int>>> rewrapBlindIndexKeys,
+        ILogger logger)
     {
         _store = store;
         _sources = sources;
         _rewrapRingKey = rewrapRingKey;
+        _rewrapBlindIndexKeys = rewrapBlindIndexKeys;
         _logger = logger;
     }
 
@@ -77,8 +84,10 @@ internal sealed class DataKeyRewrapper
             }
         }
 
+        // The blind-index keys last, in one change of the ring: a table that fails its integrity check never gets here.
+        var indexKeysRewrapped = await _rewrapBlindIndexKeys(target, cancellationToken).ConfigureAwait(false);
         DataKeyLifecycleLog.Finished(_logger, target.Provider, target.KeyId, rewrapped.Count, alreadyOnTarget.Count, changedMeanwhile.Count);
-        return new DataKeyRewrapResult(rewrapped, alreadyOnTarget, changedMeanwhile) { RingKeyRewrapped = ringKeyRewrapped };
+        return new DataKeyRewrapResult(rewrapped, alreadyOnTarget, changedMeanwhile) { RingKeyRewrapped = ringKeyRewrapped, BlindIndexKeysRewrapped = indexKeysRewrapped };
     }
 
     private static bool IsWrappedBy(DataKeyRecord record, IKeyWrapper wrapper) =>
