@@ -1,4 +1,5 @@
 using ColumnCrypto.Data.Registry;
+using ColumnCrypto.Search;
 
 namespace ColumnCrypto.Dapper;
 
@@ -10,8 +11,10 @@ namespace ColumnCrypto.Dapper;
 /// for results; <c>AddDapperColumns(...)</c> records it for re-encryption and the <c>columncrypto</c> tool.
 /// </summary>
 /// <remarks>
-/// Searchable lookups (a keyed-hash "blind index" column next to the encrypted one) will be asked for here: a lookup
-/// value for this column and a plaintext, bound as an ordinary parameter (<c>WHERE email_lookup = @EmailLookup</c>).
+/// <see cref="Searchable"/> gives a handle whose values also get a blind index in a column next to the encrypted one:
+/// <see cref="BlindIndexDapperExtensions.IndexFor{T}(ColumnCrypto.Search.BlindIndex, EncryptedColumn{T}, T)"/> for the
+/// value to store, <see cref="BlindIndexDapperExtensions.LookupFor{T}(ColumnCrypto.Search.BlindIndex, EncryptedColumn{T}, T)"/>
+/// for <c>WHERE email_bidx = ANY(@h)</c>; recorded with it, <c>columncrypto index build</c> and <c>verify</c> cover it.
 /// </remarks>
 /// <typeparam name="T">The value type: <c>string</c>, <c>byte[]</c>, <c>int</c>, <c>decimal</c>, <c>DateOnly</c>, ... (see <see cref="ColumnEncryptor.IsSupportedType"/>).</typeparam>
 public sealed class EncryptedColumn<T> : IEncryptedColumnHandle
@@ -38,6 +41,27 @@ public sealed class EncryptedColumn<T> : IEncryptedColumnHandle
         Storage = storage;
         Registration = EncryptedColumnRegistration.For<T>(Identity, schema, table, column, keyColumns, storage) with { RegisteredBy = "ColumnCrypto.Dapper" };
     }
+
+    private EncryptedColumn(EncryptedColumn<T> column, BlindIndexRegistration index)
+    {
+        Identity = column.Identity;
+        Storage = column.Storage;
+        Registration = column.Registration with { BlindIndex = index };
+        Index = new SearchableColumn(Identity, index.Normalization);
+    }
+
+    /// <summary>
+    /// This column, searchable: its blind index lives in <paramref name="indexColumn"/> (binary, in the same table; by
+    /// default <c>&lt;column&gt;_bidx</c>; give it a unique index to refuse duplicates), computed after
+    /// <paramref name="normalization"/>. Equal values give equal indexes, which shows which rows hold equal values:
+    /// mark only high-cardinality columns searchable (see the README, Searchable columns).
+    /// </summary>
+    /// <example><c>static readonly EncryptedColumn&lt;string&gt; Email = new EncryptedColumn&lt;string&gt;("members", "email", "id").Searchable(normalization: BlindIndexNormalization.CaseInsensitive);</c></example>
+    public EncryptedColumn<T> Searchable(string? indexColumn = null, BlindIndexNormalization normalization = BlindIndexNormalization.Exact) =>
+        new(this, new BlindIndexRegistration(indexColumn ?? $"{Registration.Column}_bidx", normalization));
+
+    /// <summary>The column as blind indexes hash it; null unless the handle came from <see cref="Searchable"/>.</summary>
+    public SearchableColumn? Index { get; }
 
     /// <summary>The identity bound into every ciphertext of the column (<c>table.column</c>).</summary>
     public EncryptedColumn Identity { get; }
