@@ -54,6 +54,9 @@ public static class ColumnEncryptionDbContextOptionsBuilderExtensions
         configure?.Invoke(settings);
         ((IDbContextOptionsBuilderInfrastructure)optionsBuilder).AddOrUpdateExtension(settings.Extension);
 
+        // A compiled model (UseModel before this call) gets its encrypted properties bound to this encryptor now.
+        CompiledModelBinder.Bind(optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.Model, optionsBuilder.Options);
+
         // SaveChanges reserves its encryptions before its transaction starts (see EncryptionReservationInterceptor).
         if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<EncryptionReservationInterceptor>().Any() != true)
         {

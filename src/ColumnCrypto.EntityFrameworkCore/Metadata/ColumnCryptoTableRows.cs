@@ -1,4 +1,11 @@
+using System.ComponentModel;
+
 namespace ColumnCrypto.EntityFrameworkCore.Metadata;
+
+// Public (and hidden from IntelliSense) because an application's compiled model (dotnet ef dbcontext optimize) is
+// generated code in the application's assembly that names these types; their columns are documented once, in
+// ColumnCryptoTables (ColumnCrypto.Data), so the members carry no documentation of their own.
+#pragma warning disable CS1591
 
 // The CLR shapes EF Core maps ColumnCrypto's registry, progress, key ring and blind-index tables to (the key table maps DataKeyRecord).
 // EF orders the columns of a property bag alphabetically, and a column-order annotation would make every existing
@@ -7,7 +14,8 @@ namespace ColumnCrypto.EntityFrameworkCore.Metadata;
 // column of the same (snake_case) name, in the same position, and fails the model if the two ever disagree.
 
 /// <summary>A row of <c>columncrypto_encrypted_columns</c>, for migrations only; ColumnCrypto reads and writes it with its own SQL.</summary>
-internal sealed class EncryptedColumnRow
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class EncryptedColumnRow
 {
     public string TableSchema { get; set; } = string.Empty;
 
@@ -33,7 +41,8 @@ internal sealed class EncryptedColumnRow
 }
 
 /// <summary>A row of <c>columncrypto_reencryption_progress</c>, for migrations only; ColumnCrypto writes it with its own SQL.</summary>
-internal sealed class ReencryptionProgressRow
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class ReencryptionProgressRow
 {
     public string TableSchema { get; set; } = string.Empty;
 
@@ -63,7 +72,8 @@ internal sealed class ReencryptionProgressRow
 }
 
 /// <summary>A row of <c>columncrypto_key_ring</c>, for migrations only; ColumnCrypto reads and writes it with its own SQL.</summary>
-internal sealed class KeyRingRow
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class KeyRingRow
 {
     public string KeyTable { get; set; } = string.Empty;
 
@@ -83,7 +93,8 @@ internal sealed class KeyRingRow
 }
 
 /// <summary>A row of <c>columncrypto_blind_indexes</c>, for migrations only; ColumnCrypto reads and writes it with its own SQL.</summary>
-internal sealed class BlindIndexRow
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class BlindIndexRow
 {
     public string TableSchema { get; set; } = string.Empty;
 
@@ -104,7 +115,8 @@ internal sealed class BlindIndexRow
 /// A row of <c>columncrypto_blind_index_keys</c>, for migrations only: the key table's name, then the properties of
 /// <see cref="ColumnCrypto.Keys.DataKeyRecord"/> in its order (the convention checks them against the table's definition).
 /// </summary>
-internal sealed class BlindIndexKeyRow
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class BlindIndexKeyRow
 {
     public string KeyTable { get; set; } = string.Empty;
 
@@ -126,3 +138,4 @@ internal sealed class BlindIndexKeyRow
 
     public long EncryptionCount { get; set; }
 }
+#pragma warning restore CS1591

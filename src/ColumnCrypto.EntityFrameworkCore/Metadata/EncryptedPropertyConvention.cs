@@ -88,7 +88,17 @@ internal sealed class EncryptedPropertyConvention(ColumnEncryptor encryptor, Bli
             entityType.Builder.HasIndex([indexProperty]);
         }
 
-        return SearchableProperty.Create(property.ClrType, new SearchableColumn(column, normalization), index, indexName, indexColumn,
+        return CreateSearchable(entityType, property, column, normalization, index);
+    }
+
+    /// <summary>The blind index of a searchable property whose index property is in the model (also a compiled model's).</summary>
+    internal static SearchableProperty CreateSearchable(IReadOnlyEntityType entityType, IReadOnlyProperty property, EncryptedColumn column, BlindIndexNormalization normalization, BlindIndex index)
+    {
+        var table = entityType.GetTableName()!;
+        var schema = entityType.GetSchema();
+        var columnName = property.GetColumnName(StoreObjectIdentifier.Table(table, schema)) ?? property.GetColumnName();
+        var indexColumn = property.FindAnnotation(EncryptionAnnotations.IndexColumn)?.Value as string ?? columnName + "_bidx";
+        return SearchableProperty.Create(property.ClrType, new SearchableColumn(column, normalization), index, property.Name + "_bidx", indexColumn,
             new BlindIndexReadiness(schema, table, columnName, indexColumn, normalization));
     }
 
@@ -122,7 +132,8 @@ internal sealed class EncryptedPropertyConvention(ColumnEncryptor encryptor, Bli
         }
     }
 
-    private static EncryptedColumn ResolveColumn(IConventionEntityType entityType, IConventionProperty property)
+    /// <summary>The column identity bound into the property's ciphertexts: its explicit context, or its table and column.</summary>
+    internal static EncryptedColumn ResolveColumn(IReadOnlyEntityType entityType, IReadOnlyProperty property)
     {
         if (property.FindAnnotation(EncryptionAnnotations.Context)?.Value is string explicitContext)
         {

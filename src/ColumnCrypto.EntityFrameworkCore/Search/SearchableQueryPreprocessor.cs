@@ -17,6 +17,10 @@ internal sealed class SearchableQueryPreprocessor(QueryTranslationPreprocessor i
 /// <summary>Wraps the provider's query preprocessor factory (installed by <see cref="Infrastructure.ServiceDecoration"/>).</summary>
 internal sealed class SearchableQueryPreprocessorFactory(IQueryTranslationPreprocessorFactory inner, QueryTranslationPreprocessorDependencies dependencies) : IQueryTranslationPreprocessorFactory
 {
-    public QueryTranslationPreprocessor Create(QueryCompilationContext queryCompilationContext) =>
-        new SearchableQueryPreprocessor(inner.Create(queryCompilationContext), dependencies, queryCompilationContext);
+    public QueryTranslationPreprocessor Create(QueryCompilationContext queryCompilationContext)
+    {
+        // A compiled model given with UseModel after UseColumnEncryption is bound before its first query.
+        Infrastructure.CompiledModelBinder.Bind(queryCompilationContext.Model, queryCompilationContext.ContextOptions);
+        return new SearchableQueryPreprocessor(inner.Create(queryCompilationContext), dependencies, queryCompilationContext);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using ColumnCrypto.EntityFrameworkCore.Search;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ColumnCrypto.EntityFrameworkCore.Storage;
@@ -19,7 +20,10 @@ internal interface IEncryptedValueConverter
 /// legacy plaintext instead of failing.
 /// </summary>
 internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads, SearchableProperty? searchable)
-    : ValueConverter<T, byte[]>(ToProvider(encryptor, column), FromProvider(encryptor, column, allowPlaintextReads)), IEncryptedValueConverter
+    : ValueConverter<T, byte[]>(
+        CompiledModelPlaceholder.IsGenerating ? CompiledModelPlaceholder.For<T, byte[]>(column) : ToProvider(encryptor, column),
+        CompiledModelPlaceholder.IsGenerating ? CompiledModelPlaceholder.For<byte[], T>(column) : FromProvider(encryptor, column, allowPlaintextReads)),
+      IEncryptedValueConverter
 {
     public EncryptedColumn Column => column;
 
@@ -36,7 +40,10 @@ internal sealed class EncryptedBinaryConverter<T>(ColumnEncryptor encryptor, Enc
 
 /// <summary>Stores values as base64 ciphertext, for columns that must stay text; see <see cref="EncryptedBinaryConverter{T}"/>.</summary>
 internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, EncryptedColumn column, bool allowPlaintextReads, SearchableProperty? searchable)
-    : ValueConverter<T, string>(ToProvider(encryptor, column), FromProvider(encryptor, column, allowPlaintextReads)), IEncryptedValueConverter
+    : ValueConverter<T, string>(
+        CompiledModelPlaceholder.IsGenerating ? CompiledModelPlaceholder.For<T, string>(column) : ToProvider(encryptor, column),
+        CompiledModelPlaceholder.IsGenerating ? CompiledModelPlaceholder.For<string, T>(column) : FromProvider(encryptor, column, allowPlaintextReads)),
+      IEncryptedValueConverter
 {
     public EncryptedColumn Column => column;
 
@@ -49,6 +56,24 @@ internal sealed class EncryptedBase64Converter<T>(ColumnEncryptor encryptor, Enc
         allowPlaintextReads
             ? stored => PlaintextTolerantRead.FromText<T>(encryptor, column, stored)
             : stored => encryptor.DecryptFromBase64<T>(column, stored)!;
+}
+
+/// <summary>
+/// The converter expressions of a model built by the EF Core tools (<see cref="EF.IsDesignTime"/>): a compiled model
+/// generated from it must hold only code, so its encrypted properties hold a call of
+/// <see cref="CompiledModelEncryption.Unbound{TIn, TOut}"/> with the column's name, replaced at start-up (see
+/// <c>CompiledModelBinder</c>). Migrations never convert values, so they are unaffected.
+/// </summary>
+internal static class CompiledModelPlaceholder
+{
+    public static bool IsGenerating => EF.IsDesignTime;
+
+    public static Expression<Func<TIn, TOut>> For<TIn, TOut>(EncryptedColumn column)
+    {
+        var value = Expression.Parameter(typeof(TIn), "value");
+        var call = (MethodCallExpression)((Expression<Func<TIn, TOut>>)(v => CompiledModelEncryption.Unbound<TIn, TOut>(v, ""))).Body;
+        return Expression.Lambda<Func<TIn, TOut>>(Expression.Call(call.Method, value, Expression.Constant(column.ToString())), value);
+    }
 }
 
 /// <summary>Creates the converter for a property's CLR type (nullable value types use their underlying type).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ColumnCrypto.EntityFrameworkCore.Storage;
@@ -40,6 +41,8 @@ internal sealed class EncryptionReservationInterceptor(ColumnEncryptor encryptor
 
     private static long Count(DbContext context)
     {
+        // A compiled model given with UseModel after UseColumnEncryption is bound before its first save.
+        Infrastructure.CompiledModelBinder.Bind(context.Model, context.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>());
         // SaveChanges detects changes itself right after this; detecting them here too would double its cost.
         var tracker = context.ChangeTracker;
         var detect = tracker.AutoDetectChangesEnabled;
