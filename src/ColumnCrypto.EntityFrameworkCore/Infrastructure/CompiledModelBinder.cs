@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace ColumnCrypto.EntityFrameworkCore.Infrastructure;
 
 /// <summary>
-/// Binds the encrypted properties of an EF Core compiled model to the context's encryptor when the model is
-/// initialized: generated code holds placeholder converters (<see cref="CompiledModelEncryption"/>), which are replaced by
+/// Binds the encrypted properties of an EF Core compiled model to the context's encryptor before EF initializes the
+/// model (type mappings and the relational model are derived from the converters then): generated code holds placeholder converters (<see cref="CompiledModelEncryption"/>), which are replaced by
 /// the converters the convention attaches to a model built at run time, so encryption, lookups, the query guard and the
 /// column registry work the same on both. A compiled model is one object for the process, so it is bound to one
 /// ColumnCrypto configuration: a second one with another encryptor is refused. Models built at run time already carry

@@ -54,20 +54,22 @@ internal sealed class KmsTestHost : IDisposable
 
     /// <summary>A host whose data keys are wrapped by the KMS key <paramref name="keyId"/>.</summary>
     public static KmsTestHost ForKms(string url, string keyId, InMemoryDataKeyStore? store = null, string region = KmsEmulator.Region,
-        TimeProvider? time = null, Action<ColumnCryptoOptions>? configure = null, Action<AmazonKeyManagementServiceConfig>? configureClient = null) =>
+        TimeProvider? time = null, Action<ColumnCryptoOptions>? configure = null, Action<AmazonKeyManagementServiceConfig>? configureClient = null,
+        Action<IServiceCollection>? services = null) =>
         Create(options =>
         {
             options.Plugins.Set(AwsKmsOptions.SectionName, new AwsKmsOptions { Plugin = "awsKms", IsKms = true, KeyId = keyId, Region = region, ServiceUrl = url });
             options.MasterKey.EnvironmentVariable = UnsetMasterKeyVariable;
             configure?.Invoke(options);
-        }, store, time, configureClient);
+        }, store, time, configureClient, services);
 
     /// <summary>A host configured like an application, from options (for example loaded from YAML).</summary>
     public static KmsTestHost Create(Action<ColumnCryptoOptions> configure, InMemoryDataKeyStore? store = null, TimeProvider? time = null,
-        Action<AmazonKeyManagementServiceConfig>? configureClient = null)
+        Action<AmazonKeyManagementServiceConfig>? configureClient = null, Action<IServiceCollection>? moreServices = null)
     {
         store ??= new InMemoryDataKeyStore();
         var services = new ServiceCollection();
+        moreServices?.Invoke(services);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace));
         services.AddFakeLogging();
         if (time is not null)
