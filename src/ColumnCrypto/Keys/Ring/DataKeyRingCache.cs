@@ -104,7 +104,15 @@ internal sealed class DataKeyRingCache(IDataKeyRingSource source, TimeProvider t
         // Only a version a little above the highest known can come from a rollover we have not seen yet; anything
         // else (a retired key, a flipped bit) fails at once instead of hitting the database for every bad value, and
         // so does a version whose lookup finished a moment ago (one still in flight is waited for, under the gate).
-        var highest = (_ring ?? DataKeyRing.Empty).HighestVersion;
+        // Another thread may have published a ring with the key since the caller looked: look in that one first, so a
+        // version that has just become the highest is not taken for a stale or bad one.
+        var ring = _ring ?? DataKeyRing.Empty;
+        if (ring.Find(version) is { } published)
+        {
+            return published;
+        }
+
+        var highest = ring.HighestVersion;
         if (version <= highest || version > highest + RefreshWindow || RecentlyLookedUp(version))
         {
             return null;
